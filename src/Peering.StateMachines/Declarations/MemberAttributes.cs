@@ -1,0 +1,95 @@
+namespace Peering.StateMachines;
+
+/// <summary>
+/// Marks an instance method of the machine as the handler of the event type of its single
+/// parameter. It runs in every state that declares <see cref="HandlesAttribute"/> for that event.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class HandlerAttribute : Attribute { }
+
+/// <summary>
+/// Marks a shared helper of the machine that may transition (or call helpers that do) and names
+/// the states it may run from. Every call is checked to come from one of these states, and every
+/// transition inside it is checked against the permitted targets of each of them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class ProcedureAttribute : Attribute
+{
+    /// <param name="runsFrom">The state classes the helper may be called from.</param>
+    public ProcedureAttribute(params Type[] runsFrom) => RunsFrom = runsFrom;
+
+    /// <summary>The states the helper may run from.</summary>
+    public Type[] RunsFrom { get; }
+}
+
+/// <summary>
+/// Marks the machine's method that performs a transition. Its first parameter of the generated
+/// state enum type is the target; every call must pass a constant. Only this method (and
+/// constructors) may assign the machine's <c>State</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class TransitionAttribute : Attribute { }
+
+/// <summary>
+/// Marks the machine's parameterless instance method that returns its snapshot. With it the
+/// generator also emits <c>DispatchChecked</c>, which evaluates every invariant after the step.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class SnapshotFactoryAttribute : Attribute { }
+
+/// <summary>Marks a concrete event type (derived from the machine's event base) and gives its wire tag.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class EventAttribute : Attribute
+{
+    /// <summary>An event whose wire tag is the type name.</summary>
+    public EventAttribute() { }
+
+    /// <summary>An event with an explicit wire tag.</summary>
+    public EventAttribute(string tag) => Tag = tag;
+
+    /// <summary>The wire tag, or null for the type name.</summary>
+    public string? Tag { get; }
+}
+
+/// <summary>Marks a concrete effect type (derived from the machine's effect base) and gives its wire tag.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class EffectAttribute : Attribute
+{
+    /// <summary>An effect whose wire tag is the type name.</summary>
+    public EffectAttribute() { }
+
+    /// <summary>An effect with an explicit wire tag.</summary>
+    public EffectAttribute(string tag) => Tag = tag;
+
+    /// <summary>The wire tag, or null for the type name.</summary>
+    public string? Tag { get; }
+}
+
+/// <summary>
+/// Marks a <c>static bool M(TSnapshot s)</c> predicate as a safety invariant of the machine whose
+/// snapshot type is <c>TSnapshot</c>: it must hold on every snapshot. Reported under <see cref="Name"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class InvariantAttribute : Attribute
+{
+    /// <param name="name">The name violations are reported under.</param>
+    public InvariantAttribute(string name) => Name = name;
+
+    /// <summary>The reported name.</summary>
+    public string Name { get; }
+}
+
+/// <summary>
+/// Marks a <c>static bool M(TSnapshot s)</c> predicate whose value is recorded in the trace's checks
+/// object (<c>before_checks</c>, <c>after_checks</c>) under <see cref="Name"/>, in declaration order.
+/// A check is an observation, not a requirement: false is not a violation.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class CheckAttribute : Attribute
+{
+    /// <param name="name">The key written in the checks object.</param>
+    public CheckAttribute(string name) => Name = name;
+
+    /// <summary>The key.</summary>
+    public string Name { get; }
+}
