@@ -1,0 +1,334 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Peering.Analyzers.Flow;
+
+namespace Peering.Analyzers.Model;
+
+/// <summary>One <c>[Handles(typeof(E), targets...)]</c> of a state.</summary>
+internal sealed class HandlesDecl
+{
+    public HandlesDecl(ITypeSymbol @event, Bits targets, AttributeData attribute)
+    {
+        Event = @event;
+        Targets = targets;
+        Attribute = attribute;
+    }
+
+    public ITypeSymbol Event { get; }
+
+    public Bits Targets { get; }
+
+    public AttributeData Attribute { get; }
+}
+
+/// <summary>A nested <c>[State]</c> class and its declarations.</summary>
+internal sealed class StateDecl
+{
+    public StateDecl(INamedTypeSymbol type, int index, ImmutableArray<HandlesDecl> handles, Bits permitted)
+    {
+        Type = type;
+        Index = index;
+        Handles = handles;
+        Permitted = permitted;
+    }
+
+    public INamedTypeSymbol Type { get; }
+
+    public string Name => Type.Name;
+
+    public int Index { get; }
+
+    public ImmutableArray<HandlesDecl> Handles { get; }
+
+    /// <summary>The state-level permitted set: all Handles targets plus Continues.</summary>
+    public Bits Permitted { get; }
+}
+
+/// <summary>A constant of the state enum: the state it names (-1 when no state class matches) and the member name.</summary>
+internal readonly struct StateConstant
+{
+    public StateConstant(int state, string name)
+    {
+        State = state;
+        Name = name;
+    }
+
+    public int State { get; }
+
+    public string Name { get; }
+}
+
+/// <summary>What the declarations of one <c>[StateMachine]</c> class say, read from its attributes.</summary>
+internal sealed class MachineModel
+{
+    private MachineModel(
+        INamedTypeSymbol machine,
+        ImmutableArray<StateDecl> states,
+        INamedTypeSymbol? stateEnum,
+        Dictionary<long, StateConstant> constants,
+        Dictionary<IMethodSymbol, int> transitions,
+        Dictionary<IMethodSymbol, Bits> procedures,
+        Dictionary<IMethodSymbol, ITypeSymbol?> handlers,
+        IPropertySymbol? stateProperty)
+    {
+        Machine = machine;
+        StateProperty = stateProperty;
+        States = states;
+        StateEnum = stateEnum;
+        Constants = constants;
+        Transitions = transitions;
+        Procedures = procedures;
+        Handlers = handlers;
+        var names = new string[states.Length];
+        for (var i = 0; i < states.Length; i++)
+        {
+            names[i] = states[i].Name;
+        }
+
+        Names = names;
+    }
+
+    public INamedTypeSymbol Machine { get; }
+
+    /// <summary>The machine's (generated) <c>State</c> instance property, read by state guards.</summary>
+    public IPropertySymbol? StateProperty { get; }
+
+    public ImmutableArray<StateDecl> States { get; }
+
+    public IReadOnlyList<string> Names { get; }
+
+    public int Count => States.Length;
+
+    /// <summary>The state enum, or null when it is not (yet) declared.</summary>
+    public INamedTypeSymbol? StateEnum { get; }
+
+    /// <summary>Enum constant value (as a 64-bit integer) to the state it names.</summary>
+    public Dictionary<long, StateConstant> Constants { get; }
+
+    /// <summary>[Transition] methods and the ordinal of their target parameter (-1 when there is none).</summary>
+    public Dictionary<IMethodSymbol, int> Transitions { get; }
+
+    /// <summary>[Procedure] methods and their RunsFrom states.</summary>
+    public Dictionary<IMethodSymbol, Bits> Procedures { get; }
+
+    /// <summary>[Handler] methods and their event type (null without a parameter).</summary>
+    public Dictionary<IMethodSymbol, ITypeSymbol?> Handlers { get; }
+
+    public static MachineModel? Create(INamedTypeSymbol machine, KnownTypes known)
+    {
+        var machineAttribute = KnownTypes.Find(machine, known.StateMachine);
+        if (machineAttribute is null)
+        {
+            return null;
+        }
+
+        // States: nested [State] classes, in member order.
+        var stateTypes = new List<INamedTypeSymbol>();
+        var stateIndex = new Dictionary<INamedTypeSymbol, int>(SymbolEqualityComparer.Default);
+        foreach (var nested in machine.GetTypeMembers())
+        {
+            if (KnownTypes.Has(nested, known.State) && !stateIndex.ContainsKey(nested))
+            {
+                stateIndex.Add(nested, stateTypes.Count);
+                stateTypes.Add(nested);
+            }
+        }
+
+        var count = stateTypes.Count;
+        var states = ImmutableArray.CreateBuilder<StateDecl>(count);
+        foreach (var type in stateTypes)
+        {
+            var handles = ImmutableArray.CreateBuilder<HandlesDecl>();
+            var permitted = Bits.Empty(count);
+            foreach (var a in type.GetAttributes())
+            {
+                if (KnownTypes.Is(a.AttributeClass, known.Handles))
+                {
+                    var args = a.ConstructorArguments;
+                    if (args.Length == 0 || args[0].Kind != TypedConstantKind.Type || args[0].Value is not ITypeSymbol ev)
+                    {
+                        continue;
+                    }
+
+                    var targets = Bits.Empty(count);
+                    for (var i = 1; i < args.Length; i++)
+                    {
+                        targets = targets.Union(StatesOf(args[i], stateIndex, count));
+                    }
+
+                    handles.Add(new HandlesDecl(ev, targets, a));
+                    permitted = permitted.Union(targets);
+                }
+                else if (KnownTypes.Is(a.AttributeClass, known.Continues))
+                {
+                    foreach (var arg in a.ConstructorArguments)
+                    {
+                        permitted = permitted.Union(StatesOf(arg, stateIndex, count));
+                    }
+                }
+            }
+
+            states.Add(new StateDecl(type, states.Count, handles.ToImmutable(), permitted));
+        }
+
+        // The state enum: StateTypeName or {Machine}State, in the machine's namespace.
+        string? enumName = null;
+        foreach (var named in machineAttribute.NamedArguments)
+        {
+            if (named.Key == "StateTypeName" && named.Value.Value is string s && s.Length > 0)
+            {
+                enumName = s;
+            }
+        }
+
+        enumName ??= machine.Name + "State";
+        INamedTypeSymbol? stateEnum = null;
+        foreach (var candidate in machine.ContainingNamespace.GetTypeMembers(enumName))
+        {
+            if (candidate.TypeKind == TypeKind.Enum)
+            {
+                stateEnum = candidate;
+                break;
+            }
+        }
+
+        var constants = new Dictionary<long, StateConstant>();
+        if (stateEnum is not null)
+        {
+            var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < stateTypes.Count; i++)
+            {
+                byName[stateTypes[i].Name] = i;
+            }
+
+            foreach (var member in stateEnum.GetMembers())
+            {
+                if (member is IFieldSymbol { HasConstantValue: true } field && ToInt64(field.ConstantValue) is { } value)
+                {
+                    var state = byName.TryGetValue(field.Name, out var idx) ? idx : -1;
+                    if (!constants.TryGetValue(value, out var existing) || (existing.State < 0 && state >= 0))
+                    {
+                        constants[value] = new StateConstant(state, field.Name);
+                    }
+                }
+            }
+        }
+
+        var transitions = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+        var procedures = new Dictionary<IMethodSymbol, Bits>(SymbolEqualityComparer.Default);
+        var handlers = new Dictionary<IMethodSymbol, ITypeSymbol?>(SymbolEqualityComparer.Default);
+        foreach (var member in machine.GetMembers())
+        {
+            if (member is not IMethodSymbol method)
+            {
+                continue;
+            }
+
+            method = KnownTypes.Normalize(method);
+            foreach (var a in method.GetAttributes())
+            {
+                if (KnownTypes.Is(a.AttributeClass, known.Transition))
+                {
+                    var ordinal = -1;
+                    if (stateEnum is not null)
+                    {
+                        foreach (var p in method.Parameters)
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(p.Type, stateEnum))
+                            {
+                                ordinal = p.Ordinal;
+                                break;
+                            }
+                        }
+                    }
+
+                    transitions[method] = ordinal;
+                }
+                else if (KnownTypes.Is(a.AttributeClass, known.Procedure))
+                {
+                    var runsFrom = Bits.Empty(count);
+                    foreach (var arg in a.ConstructorArguments)
+                    {
+                        runsFrom = runsFrom.Union(StatesOf(arg, stateIndex, count));
+                    }
+
+                    procedures[method] = procedures.TryGetValue(method, out var prior) ? prior.Union(runsFrom) : runsFrom;
+                }
+                else if (KnownTypes.Is(a.AttributeClass, known.Handler))
+                {
+                    handlers[method] = method.Parameters.Length > 0 ? method.Parameters[0].Type : null;
+                }
+            }
+        }
+
+        IPropertySymbol? stateProperty = null;
+        foreach (var member in machine.GetMembers("State"))
+        {
+            if (member is IPropertySymbol { IsStatic: false, Parameters.Length: 0 } property)
+            {
+                stateProperty = property;
+                break;
+            }
+        }
+
+        return new MachineModel(machine, states.ToImmutable(), stateEnum, constants, transitions, procedures, handlers, stateProperty);
+    }
+
+    /// <summary>The states that handle <paramref name="event"/>, each with its targets and (first) attribute.</summary>
+    public HandlesDecl?[] EntryDeclarations(ITypeSymbol? @event)
+    {
+        var result = new HandlesDecl?[Count];
+        if (@event is null)
+        {
+            return result;
+        }
+
+        foreach (var state in States)
+        {
+            foreach (var h in state.Handles)
+            {
+                if (SymbolEqualityComparer.Default.Equals(h.Event.OriginalDefinition, @event.OriginalDefinition))
+                {
+                    result[state.Index] = result[state.Index] is { } first
+                        ? new HandlesDecl(first.Event, first.Targets.Union(h.Targets), first.Attribute)
+                        : h;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public static long? ToInt64(object? value) => value switch
+    {
+        null => null,
+        ulong u => unchecked((long)u),
+        sbyte or byte or short or ushort or int or uint or long or char => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    private static Bits StatesOf(TypedConstant constant, Dictionary<INamedTypeSymbol, int> stateIndex, int count)
+    {
+        var result = Bits.Empty(count);
+        if (constant.Kind == TypedConstantKind.Array)
+        {
+            if (!constant.IsNull)
+            {
+                foreach (var element in constant.Values)
+                {
+                    result = result.Union(StatesOf(element, stateIndex, count));
+                }
+            }
+        }
+        else if (constant.Kind == TypedConstantKind.Type && constant.Value is INamedTypeSymbol type
+            && stateIndex.TryGetValue(type.OriginalDefinition, out var index))
+        {
+            result = result.With(index);
+        }
+
+        return result;
+    }
+}

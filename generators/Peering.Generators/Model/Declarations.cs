@@ -1,0 +1,68 @@
+namespace Peering.Generators.Model;
+
+/// <summary>A type named in an attribute (<c>typeof(X)</c>): its fully qualified name ("" when unresolved) and where.</summary>
+internal sealed record TypeUse(string TypeName, string DisplayName, LocationInfo? Location);
+
+/// <summary>A <c>[Handles(typeof(E), targets...)]</c> on a state.</summary>
+internal sealed record HandlesDecl(TypeUse Event, EquatableArray<TypeUse> Targets, LocationInfo? Location);
+
+/// <summary>A <c>[State]</c> class as declared.</summary>
+internal sealed record StateDecl(
+    string ClassName,
+    string TypeName,
+    string WireName,
+    EquatableArray<HandlesDecl> Handles,
+    EquatableArray<TypeUse> Ignores,
+    EquatableArray<TypeUse> Continues,
+    LocationInfo? Location);
+
+/// <summary>A <c>[Handler]</c> method; <paramref name="EventType"/> is null when its signature is wrong (already reported).</summary>
+internal sealed record HandlerDecl(string MethodName, string? EventType, LocationInfo? Location);
+
+/// <summary>A <c>[Procedure]</c> method.</summary>
+internal sealed record ProcedureDecl(string MethodName, EquatableArray<TypeUse> RunsFrom, LocationInfo? Location);
+
+/// <summary>What the <c>[StateMachine]</c> class declares, before it is matched with the events, effects and predicates.</summary>
+internal sealed record MachineDecl(
+    string Namespace,
+    string Name,
+    string TypeName,
+    bool IsPublic,
+    string StateEnumName,
+    string EventBase,
+    string EffectBase,
+    string SnapshotType,
+    EquatableArray<StateDecl> States,
+    EquatableArray<HandlerDecl> Handlers,
+    EquatableArray<ProcedureDecl> Procedures,
+    string? SnapshotFactory,
+    WireGraph? Snapshot,
+    LocationInfo? Location,
+    EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>An <c>[Event]</c> or <c>[Effect]</c> type: its tag, the types it derives from, and its wire shape.</summary>
+internal sealed record CaseDecl(
+    string TypeName,
+    string Tag,
+    EquatableArray<string> BaseTypes,
+    WireGraph Graph,
+    LocationInfo? Location);
+
+/// <summary>
+/// An <c>[Invariant]</c> or <c>[Check]</c> method. <paramref name="SnapshotType"/> is the type of its
+/// parameter; <paramref name="Problem"/> is set when its signature is wrong.
+/// </summary>
+internal sealed record PredicateDecl(
+    string Name,
+    string MethodName,
+    string Call,
+    string SnapshotType,
+    LocationInfo? Location,
+    DiagnosticInfo? Problem);
+
+/// <summary>Every event, effect, invariant and check of the compilation, in source order.</summary>
+internal sealed record CompilationDecls(
+    EquatableArray<CaseDecl> Events,
+    EquatableArray<CaseDecl> Effects,
+    EquatableArray<PredicateDecl> Invariants,
+    EquatableArray<PredicateDecl> Checks);

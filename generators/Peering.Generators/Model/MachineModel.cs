@@ -1,0 +1,56 @@
+namespace Peering.Generators.Model;
+
+/// <summary>One (state, event) decision: handled (with the handler and the permitted targets) or ignored.</summary>
+internal sealed record DecisionModel(bool Handled, string? Handler, EquatableArray<int> Targets);
+
+/// <summary>A state: its enum member name, wire name, one decision per event (by event index) and its continuations.</summary>
+internal sealed record StateModel(string Name, string WireName, EquatableArray<DecisionModel> Decisions, EquatableArray<int> Continues);
+
+/// <summary>A concrete event or effect type and its tag.</summary>
+internal sealed record CaseModel(string TypeName, string Tag);
+
+/// <summary>A procedure and the states (indices) it runs from.</summary>
+internal sealed record ProcedureModel(string Name, EquatableArray<int> RunsFrom);
+
+/// <summary>An invariant or check: its reported name, the generated property name, and the method to call.</summary>
+internal sealed record PredicateModel(string Name, string PropertyName, string Call);
+
+/// <summary>Everything the emitters need for one machine, resolved and validated.</summary>
+internal sealed record MachineModel(
+    string Namespace,
+    string Name,
+    string TypeName,
+    bool IsPublic,
+    string StateEnumName,
+    string EventBase,
+    string EffectBase,
+    string SnapshotType,
+    EquatableArray<StateModel> States,
+    EquatableArray<CaseModel> Events,
+    EquatableArray<CaseModel> Effects,
+    EquatableArray<ProcedureModel> Procedures,
+    EquatableArray<PredicateModel> Checks,
+    EquatableArray<PredicateModel> Invariants,
+    string? SnapshotFactory,
+    EquatableArray<RecordSpec> Records,
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    bool HasErrors)
+{
+    public string StateEnumTypeName => Namespace.Length == 0 ? "global::" + StateEnumName : "global::" + Namespace + "." + StateEnumName;
+
+    public string ChecksName => Name + "Checks";
+
+    public string InvariantsName => Name + "Invariants";
+
+    public string JsonName => Name + "Json";
+
+    public string ChecksTypeName => Qualify(ChecksName);
+
+    public string InvariantsTypeName => Qualify(InvariantsName);
+
+    public string JsonTypeName => Qualify(JsonName);
+
+    public string Accessibility => IsPublic ? "public" : "internal";
+
+    private string Qualify(string name) => Namespace.Length == 0 ? "global::" + name : "global::" + Namespace + "." + name;
+}

@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Peering.Generators.Diagnostics;
+using Peering.Generators.Model;
+
+namespace Peering.Generators.Parsing;
+
+/// <summary>Reads <c>[Event]</c>/<c>[Effect]</c> types, <c>[Invariant]</c>/<c>[Check]</c> methods and stray <c>[State]</c> classes.</summary>
+internal static class DeclarationParsers
+{
+    public static CaseDecl ParseCase(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var location = LocationInfo.From(((TypeDeclarationSyntax)context.TargetNode).Identifier.GetLocation());
+        var bases = new List<string>();
+        for (var t = type.BaseType; t is not null && t.SpecialType != SpecialType.System_Object && t.SpecialType != SpecialType.System_ValueType; t = t.BaseType)
+        {
+            bases.Add(t.FullName());
+        }
+
+        foreach (var iface in type.AllInterfaces)
+        {
+            bases.Add(iface.FullName());
+        }
+
+        return new CaseDecl(
+            type.FullName(),
+            context.Attributes[0].FirstStringArgument() ?? type.Name,
+            bases.ToEquatableArray(),
+            WireTypeParser.ParseRoot(type, location, cancellationToken),
+            location);
+    }
+
+    public static PredicateDecl ParsePredicate(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var method = (IMethodSymbol)context.TargetSymbol;
+        var location = context.TargetNode is MethodDeclarationSyntax syntax
+            ? LocationInfo.From(syntax.Identifier.GetLocation())
+            : LocationInfo.From(method.Locations.FirstOrDefault());
+        var name = context.Attributes[0].FirstStringArgument() ?? method.Name;
+        var kind = context.Attributes[0].AttributeClass?.Name == "InvariantAttribute" ? "[Invariant]" : "[Check]";
+        DiagnosticInfo? problem = null;
+        if (!method.IsStatic || method.ReturnType.SpecialType != SpecialType.System_Boolean || method.Parameters.Length != 1
+            || method.Parameters[0].RefKind is not (RefKind.None or RefKind.In) || method.IsGenericMethod)
+        {
+            problem = DiagnosticInfo.Create(DiagnosticDescriptors.BadPredicate.Id, location, method.Name, "an " + kind + " method must be 'static bool M(TSnapshot snapshot)'");
+        }
+        else if (!method.IsAccessibleFromAssembly())
+        {
+            problem = DiagnosticInfo.Create(DiagnosticDescriptors.BadPredicate.Id, location, method.Name, "an " + kind + " method must be accessible from its assembly (internal or public)");
+        }
+
+        var snapshot = method.Parameters.Length == 1 ? method.Parameters[0].Type.FullName() : "";
+        return new PredicateDecl(name, method.Name, method.ContainingType.FullName() + "." + method.Name, snapshot, location, problem);
+    }
+
+    /// <summary>A <c>[State]</c> class that is not nested in a <c>[StateMachine]</c> class, or null.</summary>
+    public static DiagnosticInfo? ParseStrayState(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        if (type.ContainingType is { } machine && machine.Has("StateMachineAttribute"))
+        {
+            return null;
+        }
+
+        var location = LocationInfo.From(((TypeDeclarationSyntax)context.TargetNode).Identifier.GetLocation());
+        return DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial.Id, location, type.Name, "a [State] class must be nested in its [StateMachine] class");
+    }
+}

@@ -1,0 +1,366 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Peering.Generators.Diagnostics;
+using Peering.Generators.Model;
+
+namespace Peering.Generators.Parsing;
+
+/// <summary>
+/// Matches a machine's declarations with the compilation's events, effects, invariants and checks,
+/// resolves every type named in its attributes, checks the rules of docs/toolkit.md §1 and produces
+/// the <see cref="MachineModel"/> the emitters read.
+/// </summary>
+internal static class MachineAssembler
+{
+    public static MachineModel Assemble(MachineDecl machine, CompilationDecls decls, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>(machine.Diagnostics);
+        void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params string[] args)
+            => diagnostics.Add(DiagnosticInfo.Create(descriptor.Id, location ?? machine.Location, args));
+
+        var events = decls.Events.Where(e => e.BaseTypes.Contains(machine.EventBase)).ToList();
+        var effects = decls.Effects.Where(e => e.BaseTypes.Contains(machine.EffectBase)).ToList();
+        CheckUnique("Event tag", events.Select(e => (e.Tag, e.TypeName, e.Location)), Report);
+        CheckUnique("Effect tag", effects.Select(e => (e.Tag, e.TypeName, e.Location)), Report);
+        CheckUnique("State name", machine.States.Select(s => (s.WireName, s.ClassName, s.Location)), Report);
+
+        var stateIndex = new Dictionary<string, int>();
+        for (var i = 0; i < machine.States.Count; i++)
+        {
+            stateIndex[machine.States[i].TypeName] = i;
+        }
+
+        var eventIndex = new Dictionary<string, int>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            eventIndex[events[i].TypeName] = i;
+        }
+
+        // Handlers: at most one per event, each for an event of this machine.
+        var handlerOf = new string?[events.Count];
+        foreach (var handler in machine.Handlers)
+        {
+            if (handler.EventType is null)
+            {
+                continue; // bad signature, already reported
+            }
+
+            if (!eventIndex.TryGetValue(handler.EventType, out var e))
+            {
+                Report(DiagnosticDescriptors.BadHandler, handler.Location, handler.MethodName, "its parameter type '" + Short(handler.EventType) + "' is not an [Event] of machine '" + machine.Name + "'");
+            }
+            else if (handlerOf[e] is { } other)
+            {
+                Report(DiagnosticDescriptors.BadHandler, handler.Location, handler.MethodName, "event '" + Short(handler.EventType) + "' already has the handler '" + other + "'");
+            }
+            else
+            {
+                handlerOf[e] = handler.MethodName;
+            }
+        }
+
+        // States: exactly one decision per (state, event).
+        var handledAnywhere = new bool[events.Count];
+        var states = new List<StateModel>();
+        foreach (var state in machine.States)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var decisions = new DecisionModel?[events.Count];
+            foreach (var handles in state.Handles)
+            {
+                if (ResolveEvent(handles.Event, "Handles", state) is not int e)
+                {
+                    continue;
+                }
+
+                var targets = new List<int>();
+                foreach (var target in handles.Targets)
+                {
+                    if (ResolveState(target, "Handles", state.ClassName) is int t)
+                    {
+                        targets.Add(t);
+                    }
+                }
+
+                if (decisions[e] is not null)
+                {
+                    Report(DiagnosticDescriptors.DuplicateDecision, handles.Event.Location, state.ClassName, handles.Event.DisplayName);
+                    continue;
+                }
+
+                handledAnywhere[e] = true;
+                if (handlerOf[e] is null)
+                {
+                    Report(DiagnosticDescriptors.MissingHandler, handles.Event.Location, state.ClassName, handles.Event.DisplayName);
+                }
+
+                decisions[e] = new DecisionModel(true, handlerOf[e], targets.ToEquatableArray());
+            }
+
+            foreach (var ignored in state.Ignores)
+            {
+                if (ResolveEvent(ignored, "Ignores", state) is not int e)
+                {
+                    continue;
+                }
+
+                if (decisions[e] is not null)
+                {
+                    Report(DiagnosticDescriptors.DuplicateDecision, ignored.Location, state.ClassName, ignored.DisplayName);
+                    continue;
+                }
+
+                decisions[e] = new DecisionModel(false, null, EquatableArray<int>.Empty);
+            }
+
+            var continues = new List<int>();
+            foreach (var target in state.Continues)
+            {
+                if (ResolveState(target, "Continues", state.ClassName) is int t)
+                {
+                    continues.Add(t);
+                }
+            }
+
+            for (var e = 0; e < events.Count; e++)
+            {
+                if (decisions[e] is null)
+                {
+                    Report(DiagnosticDescriptors.UndecidedPair, state.Location, state.ClassName, Short(events[e].TypeName));
+                    decisions[e] = new DecisionModel(false, null, EquatableArray<int>.Empty);
+                }
+            }
+
+            states.Add(new StateModel(state.ClassName, state.WireName, decisions.Select(d => d!).ToEquatableArray(), continues.ToEquatableArray()));
+        }
+
+        foreach (var handler in machine.Handlers)
+        {
+            if (handler.EventType is not null && eventIndex.TryGetValue(handler.EventType, out var e) && handlerOf[e] == handler.MethodName && !handledAnywhere[e])
+            {
+                Report(DiagnosticDescriptors.BadHandler, handler.Location, handler.MethodName, "no state handles event '" + Short(handler.EventType) + "'");
+            }
+        }
+
+        var procedures = new List<ProcedureModel>();
+        foreach (var procedure in machine.Procedures)
+        {
+            var runsFrom = new List<int>();
+            foreach (var use in procedure.RunsFrom)
+            {
+                if (ResolveState(use, "Procedure", procedure.MethodName) is int s)
+                {
+                    runsFrom.Add(s);
+                }
+            }
+
+            procedures.Add(new ProcedureModel(procedure.MethodName, runsFrom.ToEquatableArray()));
+        }
+
+        var checks = Predicates(decls.Checks, "Check", Report);
+        var invariants = Predicates(decls.Invariants, "Invariant", Report);
+        if (invariants.Count > 64)
+        {
+            Report(DiagnosticDescriptors.BadPredicate, null, machine.Name, "a machine may have at most 64 invariants (it has " + invariants.Count + ")");
+        }
+
+        var records = AssembleWire(machine, events, effects, Report);
+
+        return new MachineModel(
+            machine.Namespace,
+            machine.Name,
+            machine.TypeName,
+            machine.IsPublic,
+            machine.StateEnumName,
+            machine.EventBase,
+            machine.EffectBase,
+            machine.SnapshotType,
+            states.ToEquatableArray(),
+            events.Select(e => new CaseModel(e.TypeName, e.Tag)).ToEquatableArray(),
+            effects.Select(e => new CaseModel(e.TypeName, e.Tag)).ToEquatableArray(),
+            procedures.ToEquatableArray(),
+            checks.ToEquatableArray(),
+            invariants.ToEquatableArray(),
+            machine.SnapshotFactory,
+            records,
+            diagnostics.Distinct().ToEquatableArray(),
+            diagnostics.Count > 0);
+
+        int? ResolveEvent(TypeUse use, string attribute, StateDecl state)
+        {
+            if (eventIndex.TryGetValue(use.TypeName, out var e))
+            {
+                return e;
+            }
+
+            Report(DiagnosticDescriptors.UnknownDeclaredType, use.Location, use.DisplayName, attribute, state.ClassName, "an event", machine.Name);
+            return null;
+        }
+
+        int? ResolveState(TypeUse use, string attribute, string owner)
+        {
+            if (stateIndex.TryGetValue(use.TypeName, out var s))
+            {
+                return s;
+            }
+
+            Report(DiagnosticDescriptors.UnknownDeclaredType, use.Location, use.DisplayName, attribute, owner, "a state", machine.Name);
+            return null;
+        }
+
+        List<PredicateModel> Predicates(EquatableArray<PredicateDecl> all, string kind, System.Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, LocationInfo?, string[]> report)
+        {
+            var result = new List<PredicateModel>();
+            var mine = all.Where(p => p.Problem is null && p.SnapshotType == machine.SnapshotType).ToList();
+            CheckUnique(kind + " name", mine.Select(p => (p.Name, p.Call, p.Location)), report);
+            CheckUnique(kind + " method name", mine.Select(p => (p.MethodName, p.Call, p.Location)), report);
+            foreach (var p in mine)
+            {
+                result.Add(new PredicateModel(p.Name, p.MethodName, p.Call));
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Merges the wire graphs of the snapshot, the events and the effects, and resolves what depends on the machine.</summary>
+    private static EquatableArray<RecordSpec> AssembleWire(
+        MachineDecl machine,
+        List<CaseDecl> events,
+        List<CaseDecl> effects,
+        System.Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, LocationInfo?, string[]> report)
+    {
+        var stateEnum = new TypeRef(
+            WireKind.StateEnum,
+            machine.Namespace.Length == 0 ? "global::" + machine.StateEnumName : "global::" + machine.Namespace + "." + machine.StateEnumName,
+            SimpleName: machine.StateEnumName);
+        var graphs = new List<WireGraph>();
+        if (machine.Snapshot is { } snapshot)
+        {
+            graphs.Add(snapshot);
+            if (snapshot.Root.Kind != WireKind.Record)
+            {
+                report(DiagnosticDescriptors.UnsupportedMemberType, machine.Location, new[] { Short(machine.SnapshotType), machine.Name + " snapshot", "the snapshot must be a wire record" });
+            }
+        }
+
+        foreach (var c in events.Concat(effects))
+        {
+            graphs.Add(c.Graph);
+            if (c.Graph.Root.Kind != WireKind.Record)
+            {
+                report(DiagnosticDescriptors.BadWireRecord, c.Location, new[] { Short(c.TypeName), c.Tag, "an [Event] or [Effect] must be a concrete wire record" });
+            }
+        }
+
+        var records = new List<RecordSpec>();
+        var seen = new HashSet<string>();
+        foreach (var graph in graphs)
+        {
+            foreach (var diagnostic in graph.Diagnostics)
+            {
+                report(DiagnosticDescriptors.Get(diagnostic.Id), diagnostic.Location, diagnostic.Arguments.ToArray());
+            }
+
+            foreach (var pending in graph.Pending)
+            {
+                if (pending.TypeName == machine.StateEnumName || pending.TypeName == machine.EventBase || pending.TypeName == machine.EffectBase)
+                {
+                    continue;
+                }
+
+                if (pending.TypeName.StartsWith("global::", System.StringComparison.Ordinal))
+                {
+                    report(DiagnosticDescriptors.BadWireRecord, pending.Location, new[] { Short(pending.TypeName), pending.MemberPath, "it is abstract; only the machine's event or effect base may be used as an abstract member type" });
+                }
+                else
+                {
+                    report(DiagnosticDescriptors.UnsupportedMemberType, pending.Location, new[] { pending.TypeName, pending.MemberPath, "the type is unknown (only the generated state enum '" + machine.StateEnumName + "' may be named before it exists)" });
+                }
+            }
+
+            foreach (var record in graph.Records)
+            {
+                if (seen.Add(record.TypeName))
+                {
+                    records.Add(record with { Members = record.Members.Select(m => m with { Type = Resolve(m.Type) }).ToEquatableArray() });
+                }
+            }
+        }
+
+        var caseTypes = new HashSet<string>(events.Concat(effects).Select(c => c.TypeName));
+        foreach (var record in records)
+        {
+            if (caseTypes.Contains(record.TypeName) && record.Members.Any(m => m.Key == "type"))
+            {
+                report(DiagnosticDescriptors.DuplicateName, machine.Location, new[] { "Key", "type", Short(record.TypeName) + ".type", "the type tag" });
+            }
+        }
+
+        return records.ToEquatableArray();
+
+        TypeRef Resolve(TypeRef t)
+        {
+            switch (t.Kind)
+            {
+                case WireKind.Unresolved when t.TypeName == machine.StateEnumName:
+                    return stateEnum;
+                case WireKind.Abstract when t.TypeName == machine.EventBase:
+                    return t with { Kind = WireKind.EventUnion, SimpleName = "Event" };
+                case WireKind.Abstract when t.TypeName == machine.EffectBase:
+                    return t with { Kind = WireKind.EffectUnion, SimpleName = "Effect" };
+                case WireKind.Nullable:
+                {
+                    var inner = Resolve(t.Element!);
+                    return t with { Element = inner, TypeName = inner.TypeName + "?", SimpleName = "Nullable" + inner.SimpleName };
+                }
+
+                case WireKind.Array:
+                {
+                    var element = Resolve(t.Element!);
+                    return t with { Element = element, TypeName = element.TypeName + "[]", SimpleName = "ArrayOf" + element.SimpleName };
+                }
+
+                case WireKind.ImmutableArray:
+                {
+                    var element = Resolve(t.Element!);
+                    return t with { Element = element, TypeName = "global::System.Collections.Immutable.ImmutableArray<" + element.TypeName + ">", SimpleName = "ImmutableArrayOf" + element.SimpleName };
+                }
+
+                case WireKind.Collection:
+                    return t with { Element = Resolve(t.Element!) };
+                default:
+                    return t;
+            }
+        }
+    }
+
+    private static void CheckUnique(
+        string what,
+        IEnumerable<(string Name, string Owner, LocationInfo? Location)> items,
+        System.Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, LocationInfo?, string[]> report)
+    {
+        var first = new Dictionary<string, string>();
+        foreach (var (name, owner, location) in items)
+        {
+            if (first.TryGetValue(name, out var previous))
+            {
+                report(DiagnosticDescriptors.DuplicateName, location, new[] { what, name, Short(previous), Short(owner) });
+            }
+            else
+            {
+                first[name] = owner;
+            }
+        }
+    }
+
+    /// <summary><c>global::NS.Type</c> -> <c>Type</c>, for messages.</summary>
+    private static string Short(string typeName)
+    {
+        var generic = typeName.IndexOf('<');
+        var head = generic < 0 ? typeName : typeName.Substring(0, generic);
+        var dot = head.LastIndexOf('.');
+        return dot < 0 ? typeName.Replace("global::", "") : typeName.Substring(dot + 1);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Peering.Generators.Diagnostics;
+using Peering.Generators.Emitters;
+using Peering.Generators.Model;
+using Peering.Generators.Parsing;
+
+namespace Peering.Generators;
+
+/// <summary>
+/// The state-machine generator (docs/toolkit.md §2). Pipeline: attributed declarations are parsed
+/// into equatable specs (Parsing/ -> Model/), matched per machine into a <see cref="MachineModel"/>,
+/// and emitted (Emitters/). No symbol, syntax node, location or compilation outlives a parse step.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class StateMachineGenerator : IIncrementalGenerator
+{
+    private const string Namespace = "Peering.StateMachines.";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var machines = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Namespace + "StateMachineAttribute", static (node, _) => node is ClassDeclarationSyntax, MachineParser.Parse)
+            .WithTrackingName(TrackingNames.MachineDeclarations);
+        var events = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Namespace + "EventAttribute", static (node, _) => node is TypeDeclarationSyntax, DeclarationParsers.ParseCase)
+            .WithTrackingName(TrackingNames.EventDeclarations);
+        var effects = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Namespace + "EffectAttribute", static (node, _) => node is TypeDeclarationSyntax, DeclarationParsers.ParseCase)
+            .WithTrackingName(TrackingNames.EffectDeclarations);
+        var invariants = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Namespace + "InvariantAttribute", static (node, _) => node is MethodDeclarationSyntax, DeclarationParsers.ParsePredicate)
+            .WithTrackingName(TrackingNames.InvariantDeclarations);
+        var checks = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Namespace + "CheckAttribute", static (node, _) => node is MethodDeclarationSyntax, DeclarationParsers.ParsePredicate)
+            .WithTrackingName(TrackingNames.CheckDeclarations);
+        var strayStates = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Namespace + "StateAttribute", static (node, _) => node is TypeDeclarationSyntax, DeclarationParsers.ParseStrayState)
+            .WithTrackingName(TrackingNames.StrayStates);
+
+        var decls = events.Collect().WithTrackingName(TrackingNames.AllEvents)
+            .Combine(effects.Collect().WithTrackingName(TrackingNames.AllEffects))
+            .WithTrackingName(TrackingNames.EventsAndEffects)
+            .Combine(
+                invariants.Collect().WithTrackingName(TrackingNames.AllInvariants)
+                    .Combine(checks.Collect().WithTrackingName(TrackingNames.AllChecks))
+                    .WithTrackingName(TrackingNames.InvariantsAndChecks))
+            .Select(static (all, _) => new CompilationDecls(
+                all.Left.Left.ToEquatableArray(),
+                all.Left.Right.ToEquatableArray(),
+                all.Right.Left.ToEquatableArray(),
+                all.Right.Right.ToEquatableArray()))
+            .WithTrackingName(TrackingNames.CompilationDeclarations);
+
+        var models = machines
+            .Combine(decls)
+            .WithTrackingName(TrackingNames.MachinesWithDeclarations)
+            .Select(static (pair, cancellationToken) => MachineAssembler.Assemble(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.MachineModels);
+
+        context.RegisterSourceOutput(models, static (spc, model) => Emit(spc, model));
+
+        var predicateProblems = invariants.Collect()
+            .Combine(checks.Collect())
+            .Select(static (all, _) => all.Left.Concat(all.Right).Where(p => p.Problem is not null).Select(p => p.Problem!).ToEquatableArray())
+            .WithTrackingName(TrackingNames.PredicateProblems);
+        context.RegisterSourceOutput(predicateProblems, static (spc, problems) =>
+        {
+            foreach (var problem in problems)
+            {
+                spc.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(problem));
+            }
+        });
+
+        var strayProblems = strayStates
+            .Collect()
+            .Select(static (all, _) => all.Where(static d => d is not null).Select(static d => d!).ToEquatableArray())
+            .WithTrackingName(TrackingNames.StrayStateProblems);
+        context.RegisterSourceOutput(strayProblems, static (spc, problems) =>
+        {
+            foreach (var problem in problems)
+            {
+                spc.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(problem));
+            }
+        });
+    }
+
+    private static void Emit(SourceProductionContext context, MachineModel model)
+    {
+        foreach (var diagnostic in model.Diagnostics)
+        {
+            context.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(diagnostic));
+        }
+
+        var hint = (model.Namespace.Length == 0 ? "" : model.Namespace + ".") + model.Name;
+        var full = !model.HasErrors;
+        context.AddSource(hint + ".Machine.g.cs", MachineEmitter.Emit(model, full));
+        if (!full)
+        {
+            return;
+        }
+
+        var emit = new EmitContext(model);
+        context.AddSource(hint + ".Checks.g.cs", ChecksEmitter.Emit(model));
+        context.AddSource(hint + ".Json.g.cs", JsonEmitter.Emit(emit));
+        context.AddSource(hint + ".Canonical.g.cs", CanonicalEmitter.Emit(emit));
+    }
+}

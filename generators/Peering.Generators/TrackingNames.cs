@@ -1,0 +1,31 @@
+namespace Peering.Generators;
+
+/// <summary>The names of the generator's pipeline steps (<c>WithTrackingName</c>), for the incrementality tests.</summary>
+internal static class TrackingNames
+{
+    public const string MachineDeclarations = nameof(MachineDeclarations);
+    public const string EventDeclarations = nameof(EventDeclarations);
+    public const string EffectDeclarations = nameof(EffectDeclarations);
+    public const string InvariantDeclarations = nameof(InvariantDeclarations);
+    public const string CheckDeclarations = nameof(CheckDeclarations);
+    public const string StrayStates = nameof(StrayStates);
+    public const string AllEvents = nameof(AllEvents);
+    public const string AllEffects = nameof(AllEffects);
+    public const string AllInvariants = nameof(AllInvariants);
+    public const string AllChecks = nameof(AllChecks);
+    public const string EventsAndEffects = nameof(EventsAndEffects);
+    public const string InvariantsAndChecks = nameof(InvariantsAndChecks);
+    public const string CompilationDeclarations = nameof(CompilationDeclarations);
+    public const string MachinesWithDeclarations = nameof(MachinesWithDeclarations);
+    public const string MachineModels = nameof(MachineModels);
+    public const string PredicateProblems = nameof(PredicateProblems);
+    public const string StrayStateProblems = nameof(StrayStateProblems);
+
+    /// <summary>Every name above.</summary>
+    public static readonly string[] All =
+    {
+        MachineDeclarations, EventDeclarations, EffectDeclarations, InvariantDeclarations, CheckDeclarations, StrayStates,
+        AllEvents, AllEffects, AllInvariants, AllChecks, EventsAndEffects, InvariantsAndChecks, CompilationDeclarations,
+        MachinesWithDeclarations, MachineModels, PredicateProblems, StrayStateProblems,
+    };
+}

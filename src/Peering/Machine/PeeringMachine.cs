@@ -1,0 +1,193 @@
+using Peering.Model;
+using Peering.StateMachines;
+
+namespace Peering.Machine;
+
+/// <summary>
+/// The reduced append-only peering machine for one PG on one OSD (REDUCER.md). Two entry points:
+/// the pure <see cref="Step(PgSnapshot, PgEvent)"/> (snapshot in, snapshot and effects out) and the
+/// mutable <see cref="Apply(PgEvent)"/> fast path; they agree on every step.
+/// </summary>
+[StateMachine(typeof(PgEvent), typeof(PgEffect), typeof(PgSnapshot), StateTypeName = "PgState")]
+public sealed partial class PeeringMachine
+{
+    // The machine state of REDUCER.md §4. Every value is immutable; mutation replaces a field.
+    private ulong _pgid;
+    private int _whoami;
+    private uint _epoch;
+    private ActingSet _acting;
+    private ActingSet _up;
+    private int _poolSize;
+    private int _poolMinSize;
+    private PgInfo _local;
+    private ulong _authSeq;
+    private ObjectImage _authImage;
+    private AuthorityImage _authSources;
+    private BlobMetaImage _authBlobMeta;
+    private PeerMap _peers;
+    private OsdSet _peersQueried;
+    private OsdSet _peersResponded;
+    private OsdSet _priorOsds;
+    private ValueList<PeerRecoveryPlan> _peerPlans;
+    private ValueList<ObjRecovery> _localPlan;
+    private OsdSet _recovered;
+    private OsdSet _timedOutProbes;
+    private bool _needUpThru;
+    private bool _activated;
+    private bool _pendingActingChange;
+    private uint _lastPeeringReset;
+
+    // The step's effects, in emission order.
+    private readonly List<PgEffect> _effects = [];
+
+    /// <summary>A fresh machine (the state of <see cref="PgSnapshot.Fresh"/>).</summary>
+    public PeeringMachine()
+        : this(PgSnapshot.Fresh)
+    {
+    }
+
+    /// <summary><c>Restore(S)</c> (REDUCER.md §6.1): a machine built from a snapshot, with the reference's fallbacks.</summary>
+    public PeeringMachine(PgSnapshot s)
+    {
+        State = s.State;
+        _pgid = s.Pgid;
+        _whoami = s.Whoami;
+        _epoch = s.Epoch;
+        _acting = s.Acting;
+        _up = s.Up;
+        _poolSize = s.PoolSize;
+        _poolMinSize = s.PoolMinSize;
+        _local = s.LocalInfo;
+        _authSeq = s.AuthSeq;
+        _authImage = !s.AuthImage.IsEmpty ? s.AuthImage
+            : !s.AuthSources.IsEmpty ? Images.Values(s.AuthSources)
+            : s.AuthLength > 0 ? Images.Img0(s.AuthLength)
+            : default;
+        _authSources = !s.AuthSources.IsEmpty ? s.AuthSources : Images.SourcesOf(s.AuthOsd, _authImage);
+        _authBlobMeta = s.AuthBlobMeta;
+        _peers = s.Peers;
+        if (_authSeq == 0)
+        {
+            _authSeq = Authority.MaxSeq(Authority.Known(_whoami, _local, _peers));
+        }
+
+        _peersQueried = s.PeersQueried;
+        _peersResponded = s.PeersResponded;
+        _priorOsds = s.PriorOsds;
+        _peerPlans = s.PeerRecoveryPlans;
+        _localPlan = s.LocalRecoveryPlan;
+        if (_peerPlans.IsEmpty && _localPlan.IsEmpty && (_authSeq > 0 || !_authImage.IsEmpty) && s.State != PgState.Clean)
+        {
+            RefreshPlans();
+        }
+
+        _recovered = s.Recovered;
+        _timedOutProbes = s.TimedOutProbes;
+        _needUpThru = s.NeedUpThru;
+        _activated = s.Activated;
+        _pendingActingChange = s.PendingActingChange;
+        _lastPeeringReset = s.LastPeeringReset;
+        MaskClean();
+    }
+
+    /// <summary>
+    /// The pure step (REDUCER.md §6): the stale filter, then restore, handle and snapshot. Never
+    /// changes <paramref name="before"/>.
+    /// </summary>
+    public static StepResult Step(PgSnapshot before, PgEvent e)
+    {
+        if (!IsFresh(e, before.LastPeeringReset))
+        {
+            return new StepResult(before, before, before.State, before.State, []);
+        }
+
+        var machine = new PeeringMachine(before);
+        var from = machine.State;
+        machine.Dispatch(e);
+        return new StepResult(before, machine.TakeSnapshot(), from, machine.State, [.. machine._effects]);
+    }
+
+    /// <summary>
+    /// The fast path: applies <paramref name="e"/> to this machine in place and returns the step's
+    /// effects (valid until the next call). Equivalent to <see cref="Step(PgSnapshot, PgEvent)"/> on
+    /// this machine's snapshot, since restoring a snapshot the reducer produced gives back the same
+    /// machine except for the Clean masking, which <see cref="MaskClean"/> repeats.
+    /// </summary>
+    public IReadOnlyList<PgEffect> Apply(PgEvent e)
+    {
+        _effects.Clear();
+        if (IsFresh(e, _lastPeeringReset))
+        {
+            Dispatch(e);
+            MaskClean();
+        }
+
+        return _effects;
+    }
+
+    /// <summary>The last <see cref="Apply"/>'s effects as a span (valid until the next call).</summary>
+    public ReadOnlySpan<PgEffect> LastEffects => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_effects);
+
+    /// <summary><c>Snapshot(M)</c> (REDUCER.md §6.2): derived targets and the Clean masking.</summary>
+    [SnapshotFactory]
+    public PgSnapshot TakeSnapshot()
+    {
+        var clean = State == PgState.Clean;
+        return new PgSnapshot(
+            State, _pgid, _whoami, _epoch, _acting, _up, _poolSize, _poolMinSize, _local,
+            _authSeq, _authImage, _authSources, _authBlobMeta, _peers,
+            _peersQueried, _peersResponded, _priorOsds,
+            clean ? default : Targets(),
+            clean ? default : _peerPlans,
+            clean ? default : _localPlan,
+            clean ? default : _recovered,
+            _timedOutProbes, _needUpThru, _activated, _pendingActingChange, _lastPeeringReset);
+    }
+
+    /// <summary>
+    /// The stale filter (REDUCER.md §6 step 1): an event carrying an epoch is dropped, before any
+    /// restore, when that epoch is non-zero and older than the last peering reset.
+    /// </summary>
+    public static bool IsFresh(PgEvent e, uint lastPeeringReset)
+    {
+        var epoch = e switch
+        {
+            PeerInfoReceived x => x.QueryEpoch,
+            RecoveryComplete x => x.Epoch,
+            AllReplicasRecovered x => x.Epoch,
+            ReplicaActivate x => x.ActivationEpoch,
+            ReplicaRecoveryComplete x => x.ActivationEpoch,
+            _ => 0u,
+        };
+        return epoch == 0 || epoch >= lastPeeringReset;
+    }
+
+    // A Clean machine starts every step with empty plans and nothing recovered (REDUCER.md §6.2).
+    private void MaskClean()
+    {
+        if (State == PgState.Clean)
+        {
+            _peerPlans = default;
+            _localPlan = default;
+            _recovered = default;
+        }
+    }
+
+    /// <summary><c>Move(to, reason)</c> (REDUCER.md §5.1): a transition with its log; no-op when already there.</summary>
+    [Transition]
+    private void Move(PgState to, string reason)
+    {
+        if (State == to)
+        {
+            return;
+        }
+
+        Emit(new LogTransition(_pgid, State, to, reason));
+        State = to;
+    }
+
+    private void Emit(PgEffect effect) => _effects.Add(effect);
+}
+
+/// <summary>The result of one pure step: before and after snapshots, the states and the ordered effects.</summary>
+public sealed record StepResult(PgSnapshot Before, PgSnapshot After, PgState From, PgState To, PgEffect[] Effects);

@@ -1,0 +1,168 @@
+using Peering.Model;
+using Peering.StateMachines;
+
+namespace Peering.Machine;
+
+/// <summary>What <c>ChooseActing</c> decided (REDUCER.md §5.7, decision table rows 1-6).</summary>
+internal enum ActingOutcome
+{
+    Incomplete,
+    Down,
+    AskActingChange,
+    AwaitUpThru,
+    ProceedToActivate,
+}
+
+/// <summary>A ChooseActing decision with the authority it installs, computed without mutation.</summary>
+internal sealed record ActingDecision(
+    ActingOutcome Outcome,
+    string Reason,
+    ValueList<int> Want,
+    ulong AuthSeq,
+    AuthorityImage AuthSources,
+    ObjectImage AuthImage,
+    ValueList<PeerRecoveryPlan> PeerPlans,
+    ValueList<ObjRecovery> LocalPlan);
+
+public sealed partial class PeeringMachine
+{
+    /// <summary><c>ChooseActing</c> (REDUCER.md §5.7): decide, install the census authority, apply.</summary>
+    [Procedure(typeof(GetPeerInfo), typeof(WaitUpThru), typeof(Down), typeof(Incomplete))]
+    private void ChooseActing()
+    {
+        var d = DecideActing();
+        _authSeq = d.AuthSeq;
+        _authImage = d.AuthImage;
+        _authSources = d.AuthSources;
+        _peerPlans = d.PeerPlans;
+        _localPlan = d.LocalPlan;
+
+        // auth_blob_meta is not modified here.
+        switch (d.Outcome)
+        {
+            case ActingOutcome.Incomplete:
+                Move(PgState.Incomplete, d.Reason);
+                Publish();
+                break;
+            case ActingOutcome.Down:
+                Move(PgState.Down, d.Reason);
+                Publish();
+                break;
+            case ActingOutcome.AskActingChange:
+                Emit(new RequestActingChange(_pgid, d.Want));
+                _pendingActingChange = true;
+                break;
+            case ActingOutcome.AwaitUpThru:
+                _pendingActingChange = false;
+                _needUpThru = true;
+                Move(PgState.WaitUpThru, "need up_thru");
+                Emit(new RequestUpThru(_epoch));
+                break;
+            case ActingOutcome.ProceedToActivate:
+                _pendingActingChange = false;
+                ActivateIfPossible();
+                break;
+        }
+    }
+
+    /// <summary>The pure decision phase of ChooseActing.</summary>
+    private ActingDecision DecideActing()
+    {
+        var census = Authority.Known(_whoami, _local, _peers);
+        if (census.Length == 0)
+        {
+            // Row 1: unreachable (the local entry is always in the census).
+            return new ActingDecision(ActingOutcome.Incomplete, "no valid peer info", default, 0, default, default, default, default);
+        }
+
+        var seq = Authority.MaxSeq(census);
+        var sources = Authority.Sources(census);
+        var image = Images.Values(sources);
+        var peerPlans = Authority.PeerPlans(sources, seq, Authority.ActingReplicas(_acting, _whoami, _peers));
+        var localPlan = Authority.LocalPlan(sources, _local);
+        ActingDecision Decide(ActingOutcome outcome, string reason, ValueList<int> want = default) =>
+            new(outcome, reason, want, seq, sources, image, peerPlans, localPlan);
+
+        foreach (var t in _timedOutProbes)
+        {
+            if (_priorOsds.Contains(t) && !_peers.ContainsKey(t))
+            {
+                return Decide(ActingOutcome.Down, "prior-interval probe timed out");
+            }
+        }
+
+        var want = WantActing(seq, image);
+        if (want.Count < _poolMinSize)
+        {
+            return want.Count == 0
+                ? Decide(ActingOutcome.Incomplete, "no peers available")
+                : Decide(ActingOutcome.Down, "insufficient peers for min_size");
+        }
+
+        foreach (var x in want)
+        {
+            if (!_acting.Contains(x))
+            {
+                return Decide(ActingOutcome.AskActingChange, "", ValueList.Own([.. want]));
+            }
+        }
+
+        return _local.LastIntervalStarted < _epoch
+            ? Decide(ActingOutcome.AwaitUpThru, "need up_thru")
+            : Decide(ActingOutcome.ProceedToActivate, "");
+    }
+
+    /// <summary>
+    /// The wanted acting list: the seed, then peers that are complete against the new authority,
+    /// then any other known peer, in acting, up, prior order, up to the pool size.
+    /// </summary>
+    private List<int> WantActing(ulong seq, ObjectImage image)
+    {
+        var seed = _acting.Primary;
+        if (seed < 0)
+        {
+            seed = _whoami;
+        }
+
+        List<int> want = [seed];
+        void Add(int x)
+        {
+            if (x >= 0 && !want.Contains(x) && want.Count < _poolSize && _peers.ContainsKey(x))
+            {
+                want.Add(x);
+            }
+        }
+
+        bool Complete(int x) =>
+            _peers.TryGet(x, out var p) && p.CommittedSeq >= seq && Images.Same(p.Image, image);
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var x in _acting.Osds)
+            {
+                if (pass == 1 || Complete(x))
+                {
+                    Add(x);
+                }
+            }
+
+            foreach (var x in _up.Osds)
+            {
+                if (pass == 1 || Complete(x))
+                {
+                    Add(x);
+                }
+            }
+
+            foreach (var x in _priorOsds)
+            {
+                if (pass == 1 || Complete(x))
+                {
+                    Add(x);
+                }
+            }
+        }
+
+        return want;
+    }
+}

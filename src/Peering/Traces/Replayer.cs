@@ -1,0 +1,422 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Peering.Machine;
+using Peering.StateMachines;
+
+namespace Peering.Traces;
+
+/// <summary>Where a trace and the reducer first disagree, with only the fields that differ.</summary>
+public sealed record Divergence(string File, long Line, long Step, string EventType, string What, IReadOnlyList<FieldDifference> Differences)
+{
+    /// <summary>The report: a location line, then one line per differing field.</summary>
+    public override string ToString()
+    {
+        var lines = new List<string> { $"{File}:{Line}: step {Step} ({EventType}): {What}" };
+        lines.AddRange(Differences.Select(d => $"  {d.Path}: expected {d.Expected}, actual {d.Actual}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+}
+
+/// <summary>What a replay did: inputs, traces and steps read, time taken, and the first divergence if any.</summary>
+public sealed record ReplayReport(int Files, long Traces, long Steps, TimeSpan Elapsed, Divergence? Divergence)
+{
+    /// <summary>Steps per second.</summary>
+    public double StepsPerSecond => Steps / Math.Max(Elapsed.TotalSeconds, 1e-9);
+}
+
+/// <summary>
+/// Replays traces through the reducer (TRACE-SCHEMA.md §7): for every step line, the <c>before</c>
+/// must equal the cursor; the event is re-executed and the checks, states, after snapshot and
+/// effects compared. A line identical byte for byte to what this reducer writes agrees at once;
+/// any other line is parsed in full and compared structurally, effects as a multiset, as the
+/// reference checker does. In rewrite mode the events are re-executed and this reducer's own
+/// trace is written instead.
+/// </summary>
+public sealed class Replayer
+{
+    private readonly Stream? _rewrite;
+    private readonly StepEncoder _encoder = new();
+    private readonly int _maxLineBytes;
+
+    /// <summary>A checking replayer, or a rewriting one when <paramref name="rewrite"/> is given.</summary>
+    public Replayer(Stream? rewrite = null, int maxLineBytes = LineReader.DefaultMaxLineBytes)
+    {
+        _rewrite = rewrite;
+        _maxLineBytes = maxLineBytes;
+    }
+
+    /// <summary>
+    /// Replays every source in order, stopping at the first divergence.
+    /// </summary>
+    /// <exception cref="MalformedTraceException">An input is not a well-formed trace.</exception>
+    public ReplayReport Run(IReadOnlyList<TraceSource> sources)
+    {
+        var clock = Stopwatch.StartNew();
+        long steps = 0;
+        long traces = 0;
+        var files = 0;
+        foreach (var source in sources)
+        {
+            files++;
+            var (fileSteps, fileTraces, divergence) = RunOne(source);
+            steps += fileSteps;
+            traces += fileTraces;
+            if (divergence is not null)
+            {
+                return new ReplayReport(files, traces, steps, clock.Elapsed, divergence);
+            }
+        }
+
+        return new ReplayReport(files, traces, steps, clock.Elapsed, null);
+    }
+
+    private (long Steps, long Traces, Divergence? Divergence) RunOne(TraceSource source)
+    {
+        var cursor = new Cursor(_encoder);
+        long steps = 0;
+        long traces = 0;
+        using var reader = new LineReader(Open(source), _maxLineBytes);
+        while (true)
+        {
+            ReadOnlySpan<byte> raw;
+            try
+            {
+                if (!reader.TryReadLine(out raw))
+                {
+                    break;
+                }
+            }
+            catch (LineTooLongException e)
+            {
+                throw new MalformedTraceException(source.Name, e.LineNumber, 1, e.Message);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new MalformedTraceException(source.Name, reader.LineNumber + 1, 1, $"corrupt gzip stream: {e.Message}");
+            }
+
+            var lead = 0;
+            while (lead < raw.Length && IsJsonSpace(raw[lead]))
+            {
+                lead++;
+            }
+
+            var line = raw[lead..].TrimEnd(" \t\r\n"u8);
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            var at = new LineContext(source.Name, reader.LineNumber, lead);
+            if (line[0] != (byte)'{')
+            {
+                throw at.Malformed(0, "not a JSON object: a trace line starts with '{'");
+            }
+
+            var header = ReadHeader(line, at);
+            if (header.Summary is { } summary)
+            {
+                if (!cursor.InTrace)
+                {
+                    throw at.Malformed(0, "summary line without a trace before it");
+                }
+
+                if (summary.Events != cursor.Steps)
+                {
+                    throw at.Malformed(0, $"summary says {summary.Events} events but the trace has {cursor.Steps} step lines");
+                }
+
+                WriteRewrite(_encoder.EncodeSummary(summary.Seed, summary.Events));
+                cursor.EndTrace();
+                traces++;
+                continue;
+            }
+
+            if (header.Step == 0)
+            {
+                if (cursor.InTrace)
+                {
+                    traces++;
+                }
+
+                cursor.StartTrace();
+            }
+            else if (!cursor.InTrace || header.Step != cursor.Steps)
+            {
+                throw at.Malformed(0, cursor.InTrace
+                    ? $"step {header.Step} out of sequence: expected step {cursor.Steps}"
+                    : $"step {header.Step} starts a trace: a trace starts at step 0");
+            }
+
+            var expected = cursor.Advance(header.Event!);
+            steps++;
+            if (_rewrite is not null)
+            {
+                WriteRewrite(expected);
+                continue;
+            }
+
+            if (!expected.SequenceEqual(line))
+            {
+                var divergence = CompareStructurally(line, at, header.Step, cursor);
+                if (divergence is not null)
+                {
+                    return (steps, traces, divergence);
+                }
+            }
+        }
+
+        if (cursor.InTrace)
+        {
+            traces++;
+        }
+
+        if (steps == 0 && traces == 0)
+        {
+            throw new MalformedTraceException(source.Name, reader.LineNumber, 1, "empty trace: no step lines");
+        }
+
+        return (steps, traces, null);
+    }
+
+    private static Stream Open(TraceSource source)
+    {
+        try
+        {
+            return source.Open();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new MalformedTraceException(source.Name, 1, 1, $"corrupt gzip stream: {e.Message}");
+        }
+    }
+
+    private void WriteRewrite(ReadOnlySpan<byte> line)
+    {
+        if (_rewrite is not null)
+        {
+            _rewrite.Write(line);
+            _rewrite.WriteByte((byte)'\n');
+        }
+    }
+
+    /// <summary>
+    /// The line's kind, step number and event, read without touching the snapshots (the fast path);
+    /// anything unexpected falls back to the full parse, which reports the precise error.
+    /// </summary>
+    private static Header ReadHeader(ReadOnlySpan<byte> line, LineContext at)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            reader.Read();
+            string? kind = null;
+            long step = -1;
+            PgEvent? ev = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("kind"u8))
+                {
+                    reader.Read();
+                    kind = reader.ValueTextEquals("step"u8) ? "step" : reader.ValueTextEquals("summary"u8) ? "summary" : null;
+                    if (kind != "step")
+                    {
+                        break;
+                    }
+                }
+                else if (reader.ValueTextEquals("step"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n >= 0)
+                {
+                    step = n;
+                }
+                else if (reader.ValueTextEquals("event"u8) && reader.Read())
+                {
+                    ev = PeeringMachineJson.ReadEvent(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+
+                if (kind == "step" && step >= 0 && ev is not null)
+                {
+                    return new Header(step, ev, null);
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or WireFormatException or InvalidOperationException)
+        {
+            // The full parse below says precisely what is wrong.
+        }
+
+        return ParseFully(line, at) switch
+        {
+            TraceStep<PgState, PgEvent, PgSnapshot, PeeringMachineChecks, PgEffect> s => new Header(s.Step, s.Event, null),
+            TraceSummary s => new Header(-1, null, s),
+            _ => throw at.Malformed(0, "unknown line kind"),
+        };
+    }
+
+    private static TraceLine ParseFully(ReadOnlySpan<byte> line, LineContext at)
+    {
+        try
+        {
+            return PeeringMachineJson.ParseTraceLine(line);
+        }
+        catch (WireFormatException e)
+        {
+            throw at.Malformed(Math.Max(0, e.BytePosition), e.Problem, e.Path);
+        }
+    }
+
+    /// <summary>The slow path: compare parsed values in the reference checker's order (TRACE-SCHEMA.md §7.2).</summary>
+    private static Divergence? CompareStructurally(ReadOnlySpan<byte> line, LineContext at, long stepNumber, Cursor cursor)
+    {
+        var parsed = (TraceStep<PgState, PgEvent, PgSnapshot, PeeringMachineChecks, PgEffect>)ParseFully(line, at);
+        var ours = cursor.Last;
+        var eventType = PeeringMachine.Definition.Events[PeeringMachine.EventIndex(parsed.Event)];
+        var lineBytes = line.ToArray();
+        Divergence Diverge(string what, string key, Action<Utf8JsonWriter> writeOurs)
+        {
+            using var doc = JsonDocument.Parse(lineBytes);
+            var theirs = System.Text.Encoding.UTF8.GetBytes(doc.RootElement.GetProperty(key).GetRawText());
+            var mine = Encode(writeOurs);
+            return new Divergence(at.File, at.Line, stepNumber, eventType, what, JsonDiff.Compare("$." + key, theirs, mine));
+        }
+
+        if (parsed.Before != ours.Before)
+        {
+            return Diverge("input snapshot mismatch: before differs from the replay cursor", "before", w => PeeringMachineJson.WriteSnapshot(w, ours.Before));
+        }
+
+        if (parsed.BeforeChecks != ours.BeforeChecks)
+        {
+            return Diverge("before_checks differ", "before_checks", w => PeeringMachineJson.WriteChecks(w, ours.BeforeChecks));
+        }
+
+        if (parsed.FromState != ours.From)
+        {
+            return Diverge("from_state differs", "from_state", w => w.WriteStringValue(PeeringMachine.StateName(ours.From)));
+        }
+
+        if (parsed.After != ours.After)
+        {
+            return Diverge("after snapshot differs", "after", w => PeeringMachineJson.WriteSnapshot(w, ours.After));
+        }
+
+        if (parsed.AfterChecks != ours.AfterChecks)
+        {
+            return Diverge("after_checks differ", "after_checks", w => PeeringMachineJson.WriteChecks(w, ours.AfterChecks));
+        }
+
+        if (parsed.ToState != ours.To)
+        {
+            return Diverge("to_state differs", "to_state", w => w.WriteStringValue(PeeringMachine.StateName(ours.To)));
+        }
+
+        if (!SameMultiset(parsed.Effects, ours.Effects))
+        {
+            return Diverge("effects differ", "effects", w =>
+            {
+                w.WriteStartArray();
+                foreach (var fx in ours.Effects)
+                {
+                    PeeringMachineJson.WriteEffect(w, fx);
+                }
+
+                w.WriteEndArray();
+            });
+        }
+
+        return null;
+    }
+
+    private static bool SameMultiset(PgEffect[] theirs, PgEffect[] ours)
+    {
+        if (theirs.Length != ours.Length)
+        {
+            return false;
+        }
+
+        var unmatched = new List<PgEffect>(ours);
+        foreach (var fx in theirs)
+        {
+            var i = unmatched.IndexOf(fx);
+            if (i < 0)
+            {
+                return false;
+            }
+
+            unmatched.RemoveAt(i);
+        }
+
+        return true;
+    }
+
+    private static byte[] Encode(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, StepEncoder.WriterOptions))
+        {
+            write(w);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static bool IsJsonSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    private readonly record struct Header(long Step, PgEvent? Event, TraceSummary? Summary);
+
+    private readonly record struct LineContext(string File, long Line, int Lead)
+    {
+        public MalformedTraceException Malformed(long bytePosition, string problem, string path = "") =>
+            new(File, Line, Lead + bytePosition + 1, problem, path);
+    }
+
+    /// <summary>What this reducer did at the last step, for the slow comparison.</summary>
+    private sealed record OurStep(PgSnapshot Before, PeeringMachineChecks BeforeChecks, PgState From, PgSnapshot After, PeeringMachineChecks AfterChecks, PgState To, PgEffect[] Effects);
+
+    /// <summary>The replay cursor: the machine, its last snapshot and checks, and the encoder.</summary>
+    private sealed class Cursor(StepEncoder encoder)
+    {
+        private PeeringMachine _machine = new();
+        private PgSnapshot _snapshot = PgSnapshot.Fresh;
+        private PeeringMachineChecks _checks = PeeringMachine.EvaluateChecks(PgSnapshot.Fresh);
+
+        public bool InTrace { get; private set; }
+
+        public long Steps { get; private set; }
+
+        public OurStep Last { get; private set; } = null!;
+
+        public void StartTrace()
+        {
+            _machine = new PeeringMachine();
+            _snapshot = PgSnapshot.Fresh;
+            _checks = PeeringMachine.EvaluateChecks(_snapshot);
+            encoder.Reset();
+            InTrace = true;
+            Steps = 0;
+        }
+
+        public void EndTrace() => InTrace = false;
+
+        /// <summary>Re-executes <paramref name="e"/>; returns this reducer's line for the step.</summary>
+        public ReadOnlySpan<byte> Advance(PgEvent e)
+        {
+            var from = _machine.State;
+            _machine.Apply(e);
+            var after = _machine.TakeSnapshot();
+            var checks = PeeringMachine.EvaluateChecks(after);
+            var effects = _machine.LastEffects;
+            Last = new OurStep(_snapshot, _checks, from, after, checks, _machine.State, effects.ToArray());
+            var line = encoder.EncodeStep(Steps, from, _machine.State, e, after, checks, effects);
+            _snapshot = after;
+            _checks = checks;
+            Steps++;
+            return line;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+namespace Peering.Analyzers.Tests;
+
+/// <summary>AddPermittedTargetCodeFix: PSM101 from a handler entry state adds the target to that state's Handles.</summary>
+public class CodeFixTests
+{
+    private const string States = "Closed, Opened, Slamming";
+
+    private static string Machine(string closed, string handlers) => Verify.Prelude + Sources.Door + $$"""
+            [State, {{closed}}] public sealed partial class Closed;
+            [State, Handles(typeof(Pull), typeof(Closed))] public sealed partial class Opened;
+            [State, Continues(typeof(Closed))] public sealed partial class Slamming;
+
+        {{handlers}}
+        }
+        """;
+
+    [Fact]
+    public Task AddsTheTargetToTheHandlesAttribute() => Verify.CodeFix(
+        new[] { Machine("Handles(typeof(Push), typeof(Opened))", """
+                [Handler] private void On(Push e) { Move({|#0:DoorState.Slamming|}); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+            """) },
+        new[] { Machine("Handles(typeof(Push), typeof(Opened), typeof(Slamming))", """
+                [Handler] private void On(Push e) { Move(DoorState.Slamming); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+            """) },
+        States,
+        new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
+
+    [Fact]
+    public Task AddsTheFirstTargetToAHandlesWithoutTargets() => Verify.CodeFix(
+        new[] { Machine("Handles(typeof(Push))", """
+                [Handler] private void On(Push e) { Move({|#0:DoorState.Opened|}); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+            """) },
+        new[] { Machine("Handles(typeof(Push), typeof(Opened))", """
+                [Handler] private void On(Push e) { Move(DoorState.Opened); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+            """) },
+        States,
+        new[] { Verify.NotPermitted(0, "Closed", "Opened", " on 'Push'", "{}") });
+
+    [Fact]
+    public Task ExtendsAnExplicitArray() => Verify.CodeFix(
+        new[] { Machine("Handles(typeof(Push), new[] { typeof(Opened) })", """
+                [Handler] private void On(Push e) { Move({|#0:DoorState.Slamming|}); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+            """) },
+        new[] { Machine("Handles(typeof(Push), new[] { typeof(Opened), typeof(Slamming) })", """
+                [Handler] private void On(Push e) { Move(DoorState.Slamming); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+            """) },
+        States,
+        new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
+
+    [Fact]
+    public Task EditsTheAttributeInAnotherFile() => Verify.CodeFix(
+        new[]
+        {
+            Verify.Prelude + Sources.Door + """
+                [Handler] private void On(Push e) { Move({|#0:DoorState.Slamming|}); }
+            }
+            """,
+            """
+            using Peering.StateMachines;
+
+            namespace T;
+
+            partial class Door
+            {
+                [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
+                [State] public sealed partial class Opened;
+                [State] public sealed partial class Slamming;
+            }
+            """,
+        },
+        new[]
+        {
+            Verify.Prelude + Sources.Door + """
+                [Handler] private void On(Push e) { Move(DoorState.Slamming); }
+            }
+            """,
+            """
+            using Peering.StateMachines;
+
+            namespace T;
+
+            partial class Door
+            {
+                [State, Handles(typeof(Push), typeof(Opened), typeof(Slamming))] public sealed partial class Closed;
+                [State] public sealed partial class Opened;
+                [State] public sealed partial class Slamming;
+            }
+            """,
+        },
+        States,
+        new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
+
+    [Fact]
+    public Task NoFix_ForAStateLevelDiagnostic() => Verify.CodeFix(
+        new[] { Machine("Handles(typeof(Push), typeof(Slamming))", """
+                [Handler] private void On(Push e) { Move(DoorState.Slamming); Move({|#0:DoorState.Opened|}); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+            """) },
+        new[] { Machine("Handles(typeof(Push), typeof(Slamming))", """
+                [Handler] private void On(Push e) { Move(DoorState.Slamming); Move({|#0:DoorState.Opened|}); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+            """) },
+        States,
+        new[] { Verify.NotPermitted(0, "Slamming", "Opened", "", "{Closed}") },
+        remaining: new[] { Verify.NotPermitted(0, "Slamming", "Opened", "", "{Closed}") });
+
+    [Fact]
+    public Task FixAll_AddsEveryMissingTargetOnce() => Verify.CodeFix(
+        new[] { Machine("Handles(typeof(Push), typeof(Opened))", """
+                [Handler] private void On(Push e)
+                {
+                    if (e.Force > 1) Move({|#0:DoorState.Slamming|});
+                    else Move({|#1:DoorState.Slamming|});
+                }
+
+                [Handler] private void On(Pull e) { Move({|#2:DoorState.Slamming|}); }
+            """) },
+        new[] { Machine("Handles(typeof(Push), typeof(Opened), typeof(Slamming))", """
+                [Handler] private void On(Push e)
+                {
+                    if (e.Force > 1) Move(DoorState.Slamming);
+                    else Move(DoorState.Slamming);
+                }
+
+                [Handler] private void On(Pull e) { Move(DoorState.Slamming); }
+            """).Replace("Handles(typeof(Pull), typeof(Closed))", "Handles(typeof(Pull), typeof(Closed), typeof(Slamming))") },
+        States,
+        new[]
+        {
+            Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}"),
+            Verify.NotPermitted(1, "Closed", "Slamming", " on 'Push'", "{Opened}"),
+            Verify.NotPermitted(2, "Opened", "Slamming", " on 'Pull'", "{Closed}"),
+        });
+}

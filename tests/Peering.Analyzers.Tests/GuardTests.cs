@@ -1,0 +1,121 @@
+namespace Peering.Analyzers.Tests;
+
+/// <summary>State guards (tests of State against constants) restrict the states a branch is checked from.</summary>
+public class GuardTests
+{
+    private const string States = "Closed, Opened, Slamming, Locked";
+
+    /// <summary>Kick is handled in Closed (to Opened), Opened (to Slamming) and Locked (nowhere).</summary>
+    private static string Machine(string body, string members = "") => Sources.Door + $$"""
+            [State, Handles(typeof(Kick), typeof(Opened))] public sealed partial class Closed;
+            [State, Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Opened;
+            [State, Continues(typeof(Closed))] public sealed partial class Slamming;
+            [State, Handles(typeof(Kick))] public sealed partial class Locked;
+
+            [Procedure(typeof(Closed), typeof(Opened))] private void Swing() { }
+            [Procedure(typeof(Locked))] private void Rattle() { }
+        {{members}}
+
+            [Handler]
+            private void On(Kick e)
+            {
+        {{body}}
+            }
+        }
+        """;
+
+    [Fact]
+    public Task WithoutAGuard_EveryEntryStateIsChecked() => Verify.Analyzer(Machine("""
+                Move({|#0:DoorState.Opened|});
+        """), States,
+        // From Opened it is a self-move (no move).
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task EqualityGuard_RestrictsTheBranch() => Verify.Analyzer(Machine("""
+                if (State == DoorState.Closed) Move(DoorState.Opened);
+                else if (DoorState.Opened == this.State) Move(DoorState.Slamming);
+                else Rattle();
+        """), States);
+
+    [Fact]
+    public Task InequalityGuard_WithEarlyReturn() => Verify.Analyzer(Machine("""
+                if (State != DoorState.Opened) return;
+                Move(DoorState.Slamming);
+        """), States);
+
+    [Fact]
+    public Task PatternGuards_OrAndNot() => Verify.Analyzer(Machine("""
+                if (State is DoorState.Closed or DoorState.Opened) Swing();
+                else Rattle();
+                if (State is not (DoorState.Locked or DoorState.Opened)) Move(DoorState.Opened);
+                if (!(State != DoorState.Locked)) Rattle();
+        """), States);
+
+    [Fact]
+    public Task SwitchOnState_ChecksEachCaseFromItsState() => Verify.Analyzer(Machine("""
+                switch (State)
+                {
+                    case DoorState.Closed:
+                        Move(DoorState.Opened);
+                        break;
+                    case DoorState.Opened:
+                        Move({|#0:DoorState.Closed|});
+                        break;
+                    default:
+                        Rattle();
+                        break;
+                }
+        """), States,
+        Verify.NotPermitted(0, "Opened", "Closed", " on 'Kick'", "{Slamming}"));
+
+    [Fact]
+    public Task GuardAfterAMove_SeesTheNewState() => Verify.Analyzer(Machine("""
+                if (State == DoorState.Closed) Move(DoorState.Opened);
+                if (State == DoorState.Opened) Move(DoorState.Slamming);
+                if (State == DoorState.Slamming) Move(DoorState.Closed);
+                if (State == DoorState.Closed) Move(DoorState.Opened);
+        """), States);
+        // Each move is checked only from the states its guard admits at that point: Locked never
+        // moves, and the last Closed was entered from Slamming (state-level set {Opened}).
+
+    [Fact]
+    public Task GuardOnACopy_IsNotAGuard() => Verify.Analyzer(Machine("""
+                var s = State;
+                if (s == DoorState.Closed) Move({|#0:DoorState.Opened|});
+        """), States,
+        // From Opened it is a self-move (no move).
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task SwitchCaptureAfterAMovingWhenClause_IsNotUsedAsAGuard() => Verify.Analyzer(Machine("""
+                switch (State)
+                {
+                    case DoorState.Closed when TryOpen():
+                        break;
+                    case DoorState.Opened:
+                        // The capture is still Opened here, but the analyzer cannot know that a move in
+                        // the when clause did not intervene: Locked is (conservatively) still possible.
+                        Move({|#0:DoorState.Slamming|});
+                        break;
+                }
+        """, """
+            [Procedure(typeof(Closed))] private bool TryOpen() { Move(DoorState.Opened); return false; }
+        """), States,
+        Verify.NotPermitted(0, "Locked", "Slamming", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task GuardInAProcedure() => Verify.Analyzer(Machine("""
+                if (State != DoorState.Locked) Settle();
+        """, """
+            [Procedure(typeof(Closed), typeof(Opened))]
+            private void Settle()
+            {
+                if (State == DoorState.Closed) Move(DoorState.Opened);
+                else Move(DoorState.Slamming);
+                Move({|#0:DoorState.Closed|});
+            }
+        """), States,
+        // After the guarded moves the machine is in Opened or Slamming; Opened does not permit Closed.
+        Verify.NotPermitted(0, "Opened", "Closed", "", "{Slamming}"));
+}

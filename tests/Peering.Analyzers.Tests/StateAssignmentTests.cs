@@ -1,0 +1,62 @@
+namespace Peering.Analyzers.Tests;
+
+/// <summary>PSM105: only the [Transition] method and constructors assign State.</summary>
+public class StateAssignmentTests
+{
+    private const string States = "Closed, Opened";
+
+    private static string Machine(string members) => Sources.Door + $$"""
+            [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
+            [State] public sealed partial class Opened;
+
+        {{members}}
+        }
+        """;
+
+    [Fact]
+    public Task AssignmentInTheConstructorAndTheTransition_DoesNotFire() => Verify.Analyzer(Machine("""
+            public Door() { State = DoorState.Closed; }
+            public Door(DoorState initial) { this.State = initial; }
+            [Handler] private void On(Push e) { if (State == DoorState.Closed) Move(DoorState.Opened); }
+        """), States);
+
+    [Fact]
+    public Task AssignmentInAHandler_Fires() => Verify.Analyzer(Machine("""
+            [Handler] private void On(Push e) { {|#0:State|} = DoorState.Opened; }
+        """), States,
+        Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("in 'On'"));
+
+    [Fact]
+    public Task AssignmentInALambdaInTheConstructor_Fires() => Verify.Analyzer(Machine("""
+            private readonly Action _reset;
+            public Door() { _reset = () => {|#0:State|} = DoorState.Closed; }
+            [Handler] private void On(Push e) { }
+        """), States,
+        Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("in a lambda"));
+
+    [Fact]
+    public Task OtherWrites_Fire() => Verify.Analyzer(Machine("""
+            [Handler] private void On(Push e) { }
+            private void Bump() { {|#0:State|}++; {|#1:this.State|} += 1; }
+            public DoorState Current { set => {|#2:State|} = value; }
+            private void Swap() { ({|#3:State|}, var x) = (DoorState.Opened, 1); }
+            private static Door Make() => new Door { {|#4:State|} = DoorState.Opened };
+        """), States,
+        Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("in 'Bump'"),
+        Verify.Diagnostic("PSM105").WithLocation(1).WithArguments("in 'Bump'"),
+        Verify.Diagnostic("PSM105").WithLocation(2).WithArguments("in 'Current'"),
+        Verify.Diagnostic("PSM105").WithLocation(3).WithArguments("in 'Swap'"),
+        Verify.Diagnostic("PSM105").WithLocation(4).WithArguments("in 'Make'"));
+
+    [Fact]
+    public Task StatePropertyOfANonMachine_DoesNotFire() => Verify.Analyzer(Machine("""
+            [Handler] private void On(Push e) { }
+        """) + """
+
+        public sealed class Lamp
+        {
+            public DoorState State { get; set; }
+            public void Toggle() { State = DoorState.Opened; }
+        }
+        """, States);
+}

@@ -1,0 +1,212 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using Peering.Generators.Diagnostics;
+
+namespace Peering.Generators.Tests;
+
+/// <summary>
+/// One test (or more) per generator diagnostic: a small valid machine, broken in one place, reports
+/// exactly the expected diagnostic at the expected span with the expected message arguments. The
+/// valid machine itself (and the baseline machines) report none.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    /// <summary>A valid machine; each test replaces one piece of it.</summary>
+    private const string Template = """
+        using Peering.StateMachines;
+
+        namespace Tests;
+
+        public abstract record E;
+        [Event] public sealed record A(int X) : E;
+        [Event] public sealed record B : E;
+
+        public abstract record F;
+        [Effect] public sealed record Done : F;
+
+        public sealed record N(MState State);
+
+        public static class Rules
+        {
+            [Invariant("ok")] public static bool Ok(N s) => true;
+        }
+
+        [StateMachine(typeof(E), typeof(F), typeof(N))]
+        public sealed partial class M
+        {
+            [State, Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]
+            public sealed partial class S1;
+
+            [State, Handles(typeof(B), typeof(S1)), Ignores(typeof(A))]
+            public sealed partial class S2;
+
+            [Transition] private void Go(MState to) => State = to;
+
+            [Handler] private void On(A e) => Go(MState.S2);
+
+            [Handler] private void On(B e) => Go(MState.S1);
+        }
+        """;
+
+    private static string With(string original, string replacement)
+    {
+        Assert.Contains(original, Template, StringComparison.Ordinal);
+        return Template.Replace(original, replacement, StringComparison.Ordinal);
+    }
+
+    private static DiagnosticResult Expect(DiagnosticDescriptor descriptor, int location, params string[] arguments)
+        => new DiagnosticResult(descriptor).WithLocation(location).WithArguments(arguments);
+
+    private static Task Run(string source, params DiagnosticResult[] expected)
+    {
+        var test = new GeneratorTest
+        {
+            // Only the generator's diagnostics are checked; with an error the generated code is partial.
+            CompilerDiagnostics = CompilerDiagnostics.None,
+            TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck,
+        };
+        test.TestState.Sources.Add(source);
+        test.TestState.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task TheTemplateIsClean()
+    {
+        var test = new GeneratorTest { CompilerDiagnostics = CompilerDiagnostics.Warnings, TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck };
+        test.TestState.Sources.Add("#pragma warning disable CS1591\n" + Template);
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task PSM001_PairNeitherHandledNorIgnored() => Run(
+        With("Ignores(typeof(B))]\n    public sealed partial class S1;", "]\n    public sealed partial class {|#0:S1|};"),
+        Expect(DiagnosticDescriptors.UndecidedPair, 0, "S1", "B"));
+
+    [Fact]
+    public Task PSM002_PairHandledAndIgnored() => Run(
+        With("Ignores(typeof(B))]\n    public sealed partial class S1;", "Ignores(typeof(B), {|#0:typeof(A)|})]\n    public sealed partial class S1;"),
+        Expect(DiagnosticDescriptors.DuplicateDecision, 0, "S1", "A"));
+
+    [Fact]
+    public Task PSM002_PairIgnoredTwice() => Run(
+        With("Ignores(typeof(B))]\n    public sealed partial class S1;", "Ignores(typeof(B)), Ignores({|#0:typeof(B)|})]\n    public sealed partial class S1;"),
+        Expect(DiagnosticDescriptors.DuplicateDecision, 0, "S1", "B"));
+
+    [Fact]
+    public Task PSM003_HandledEventWithoutHandler() => Run(
+        With("[Handler] private void On(B e) => Go(MState.S1);", "").Replace("Handles(typeof(B), typeof(S1))", "Handles({|#0:typeof(B)|}, typeof(S1))", StringComparison.Ordinal),
+        Expect(DiagnosticDescriptors.MissingHandler, 0, "S2", "B"));
+
+    [Fact]
+    public Task PSM004_HandlerWithTwoParameters() => Run(
+        With("[Handler] private void On(A e) => Go(MState.S2);", "[Handler] private void {|#1:On|}(A e, int x) => Go(MState.S2);")
+            .Replace("Handles(typeof(A), typeof(S2))", "Handles({|#0:typeof(A)|}, typeof(S2))", StringComparison.Ordinal),
+        Expect(DiagnosticDescriptors.MissingHandler, 0, "S1", "A"),
+        Expect(DiagnosticDescriptors.BadHandler, 1, "On", "a handler must be an instance method with exactly one parameter, the event"));
+
+    [Fact]
+    public Task PSM004_TwoHandlersForOneEvent() => Run(
+        With("[Handler] private void On(B e) => Go(MState.S1);", "[Handler] private void On(B e) => Go(MState.S1);\n    [Handler] private void {|#0:Again|}(B e) => Go(MState.S1);"),
+        Expect(DiagnosticDescriptors.BadHandler, 0, "Again", "event 'B' already has the handler 'On'"));
+
+    [Fact]
+    public Task PSM004_HandlerForAnEventNoStateHandles() => Run(
+        With("Handles(typeof(B), typeof(S1)), Ignores(typeof(A))", "Ignores(typeof(A), typeof(B))")
+            .Replace("[Handler] private void On(B e)", "[Handler] private void {|#0:On|}(B e)", StringComparison.Ordinal),
+        Expect(DiagnosticDescriptors.BadHandler, 0, "On", "no state handles event 'B'"));
+
+    [Fact]
+    public Task PSM004_HandlerOfANonEvent() => Run(
+        With("[Handler] private void On(B e) => Go(MState.S1);", "[Handler] private void On(B e) => Go(MState.S1);\n    [Handler] private void {|#0:Other|}(string e) { }"),
+        Expect(DiagnosticDescriptors.BadHandler, 0, "Other", "its parameter type 'string' is not an [Event] of machine 'M'"));
+
+    [Fact]
+    public Task PSM005_UnsupportedMemberType() => Run(
+        With("record A(int X)", "record A(double {|#0:X|})"),
+        Expect(DiagnosticDescriptors.UnsupportedMemberType, 0, "double", "A.X", "it is not a supported primitive, enum, record or collection"));
+
+    [Fact]
+    public Task PSM005_UnsupportedNestedMemberType() => Run(
+        With("public sealed record N(MState State);", "public sealed record N(MState State, Inner Inner);\npublic sealed record Inner(System.Collections.Generic.List<int> {|#0:Items|});"),
+        Expect(DiagnosticDescriptors.UnsupportedMemberType, 0, "System.Collections.Generic.List<int>", "N.Inner.Items", "it is not a supported primitive, enum, record or collection"));
+
+    [Fact]
+    public Task PSM006_MachineNotPartial() => Run(
+        With("public sealed partial class M", "public sealed class {|#0:M|}"),
+        Expect(DiagnosticDescriptors.NotPartial, 0, "M", "a [StateMachine] class must be declared partial"));
+
+    [Fact]
+    public Task PSM006_StateNotPartial() => Run(
+        With("public sealed partial class S2;", "public sealed class {|#0:S2|};"),
+        Expect(DiagnosticDescriptors.NotPartial, 0, "S2", "a [State] class must be declared partial"));
+
+    [Fact]
+    public Task PSM006_StateNotNestedInItsMachine() => Run(
+        Template + "\n[State] public sealed partial class {|#0:Loose|};\n",
+        Expect(DiagnosticDescriptors.NotPartial, 0, "Loose", "a [State] class must be nested in its [StateMachine] class"));
+
+    [Fact]
+    public Task PSM007_DuplicateEventTag() => Run(
+        With("[Event] public sealed record B : E;", "[Event(\"A\")] public sealed record {|#0:B|} : E;"),
+        Expect(DiagnosticDescriptors.DuplicateName, 0, "Event tag", "A", "A", "B"));
+
+    [Fact]
+    public Task PSM007_DuplicateStateName() => Run(
+        With("[State, Handles(typeof(B), typeof(S1)), Ignores(typeof(A))]\n    public sealed partial class S2;", "[State(\"S1\"), Handles(typeof(B), typeof(S1)), Ignores(typeof(A))]\n    public sealed partial class {|#0:S2|};"),
+        Expect(DiagnosticDescriptors.DuplicateName, 0, "State name", "S1", "S1", "S2"));
+
+    [Fact]
+    public Task PSM008_InvariantWithWrongSignature() => Run(
+        With("[Invariant(\"ok\")] public static bool Ok(N s) => true;", "[Invariant(\"ok\")] public static int {|#0:Ok|}(N s) => 0;"),
+        Expect(DiagnosticDescriptors.BadPredicate, 0, "Ok", "an [Invariant] method must be 'static bool M(TSnapshot snapshot)'"));
+
+    [Fact]
+    public Task PSM008_CheckNotStatic() => Run(
+        With("[Invariant(\"ok\")] public static bool Ok(N s) => true;", "[Invariant(\"ok\")] public static bool Ok(N s) => true;\n}\npublic sealed class Observer\n{\n    [Check(\"seen\")] public bool {|#0:Seen|}(N s) => true;"),
+        Expect(DiagnosticDescriptors.BadPredicate, 0, "Seen", "an [Check] method must be 'static bool M(TSnapshot snapshot)'"));
+
+    [Fact]
+    public Task PSM008_PrivateCheck() => Run(
+        With("[Invariant(\"ok\")] public static bool Ok(N s) => true;", "[Invariant(\"ok\")] public static bool Ok(N s) => true;\n    [Check(\"hidden\")] private static bool {|#0:Hidden|}(N s) => true;"),
+        Expect(DiagnosticDescriptors.BadPredicate, 0, "Hidden", "an [Check] method must be accessible from its assembly (internal or public)"));
+
+    [Fact]
+    public Task PSM009_IgnoresANonEvent() => Run(
+        With("Ignores(typeof(B))]\n    public sealed partial class S1;", "Ignores(typeof(B), {|#0:typeof(string)|})]\n    public sealed partial class S1;"),
+        Expect(DiagnosticDescriptors.UnknownDeclaredType, 0, "String", "Ignores", "S1", "an event", "M"));
+
+    [Fact]
+    public Task PSM009_TargetIsNotAState() => Run(
+        With("Handles(typeof(A), typeof(S2))", "Handles(typeof(A), {|#0:typeof(N)|})"),
+        Expect(DiagnosticDescriptors.UnknownDeclaredType, 0, "N", "Handles", "S1", "a state", "M"));
+
+    [Fact]
+    public Task PSM010_ParameterWithoutProperty() => Run(
+        With("public sealed record N(MState State);", "public sealed record N(MState State, Thing Thing);\npublic sealed class Thing\n{\n    public Thing(int {|#0:value|}) { }\n}"),
+        Expect(DiagnosticDescriptors.BadWireRecord, 0, "Tests.Thing", "N.Thing", "parameter 'value' has no matching readable property"));
+
+    [Fact]
+    public Task PSM010_NoUsableConstructor() => Run(
+        With("public sealed record N(MState State);", "public sealed record N(MState State, Thing {|#0:Thing|});\npublic sealed class Thing\n{\n    public Thing(int a) => A = a;\n    public Thing(string b) => A = b.Length;\n    public int A { get; }\n    public string B => \"\";\n}"),
+        Expect(DiagnosticDescriptors.BadWireRecord, 0, "Tests.Thing", "N.Thing", "it has more than one public constructor with parameters"));
+
+    [Fact]
+    public Task PSM011_NoTransitionMethod() => Run(
+        With("[Transition] private void Go", "private void Go").Replace("public sealed partial class M", "public sealed partial class {|#0:M|}", StringComparison.Ordinal),
+        Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "it has no [Transition] method"));
+
+    [Fact]
+    public Task PSM011_TransitionWithoutStateParameter() => Run(
+        With("[Transition] private void Go(MState to) => State = to;", "[Transition] private void {|#0:Go|}(int to) { }\n    private void Go(MState to) => State = to;"),
+        Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' has no parameter of the state type 'MState'"));
+
+    [Fact]
+    public void EveryDescriptorIsAnErrorWithAStableId()
+    {
+        Assert.Equal(
+            ["PSM001", "PSM002", "PSM003", "PSM004", "PSM005", "PSM006", "PSM007", "PSM008", "PSM009", "PSM010", "PSM011"],
+            DiagnosticDescriptors.All.Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.All(DiagnosticDescriptors.All, d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
+    }
+}

@@ -1,0 +1,181 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Peering.Generators.Tests;
+
+/// <summary>
+/// The pipeline is incremental: after an edit unrelated to any machine every tracked step's outputs
+/// are Cached or Unchanged (so nothing is re-emitted), and the models hold no compilation objects.
+/// </summary>
+public sealed class IncrementalityTests
+{
+    private const string Unrelated = """
+        namespace Elsewhere;
+
+        public static class Arithmetic
+        {
+            public static int Twice(int x) => x * 2;
+        }
+        """;
+
+    private static GeneratorDriver Driver() => CSharpGeneratorDriver.Create(
+        [new StateMachineGenerator().AsSourceGenerator()],
+        parseOptions: References.ParseOptions,
+        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    private static (GeneratorRunResult First, GeneratorRunResult Second) RunTwice(CSharpCompilation compilation, Func<CSharpCompilation, CSharpCompilation> edit)
+    {
+        var driver = Driver().RunGenerators(compilation);
+        var first = driver.GetRunResult().Results.Single();
+        driver = driver.RunGenerators(edit(compilation));
+        return (first, driver.GetRunResult().Results.Single());
+    }
+
+    private static CSharpCompilation ReplaceTree(CSharpCompilation compilation, int index, string text)
+    {
+        var old = compilation.SyntaxTrees.ElementAt(index);
+        return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(text, References.ParseOptions, old.FilePath));
+    }
+
+    public static TheoryData<string> UnrelatedEdits => new() { "add a file", "change a method body", "both", "change the last predicate's body" };
+
+    [Theory]
+    [MemberData(nameof(UnrelatedEdits))]
+    public void UnrelatedEditsKeepEveryStepCachedOrUnchanged(string edit)
+    {
+        var compilation = References.Compilation(TestSources.AllWireTypes, Unrelated);
+        var (first, second) = RunTwice(compilation, c => edit switch
+        {
+            "add a file" => c.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Added { }", References.ParseOptions, "Added.cs")),
+            "change a method body" => ReplaceTree(c, 1, Unrelated.Replace("x * 2", "x + x", StringComparison.Ordinal)),
+            "both" => ReplaceTree(c, 1, Unrelated.Replace("x * 2", "x << 1", StringComparison.Ordinal))
+                .AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Added { }", References.ParseOptions, "Added.cs")),
+            // In the machine's own file, but after every declaration (locations before it do not move).
+            _ => ReplaceTree(c, 0, TestSources.AllWireTypes.Replace("s.Cursor == new Point(0, 0)", "s.Cursor.X == 0 && s.Cursor.Y == 0", StringComparison.Ordinal)),
+        });
+
+        Assert.Empty(first.Diagnostics);
+        Assert.Equal(4, first.GeneratedSources.Length);
+
+        // Every named step ran (otherwise the check below would be vacuous) ...
+        var tracked = second.TrackedSteps.Keys.Where(TrackingNames.All.Contains).ToHashSet();
+        Assert.Equal(TrackingNames.All.Order(StringComparer.Ordinal), tracked.Order(StringComparer.Ordinal));
+
+        // ... and none produced anything new.
+        foreach (var name in TrackingNames.All)
+        {
+            foreach (var step in second.TrackedSteps[name])
+            {
+                foreach (var (_, reason) in step.Outputs)
+                {
+                    Assert.True(
+                        reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                        $"step {name} output was {reason} after an unrelated edit ({edit})");
+                }
+            }
+        }
+
+        foreach (var (_, steps) in second.TrackedOutputSteps)
+        {
+            foreach (var step in steps)
+            {
+                Assert.All(step.Outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+            }
+        }
+
+        Assert.Equal(
+            first.GeneratedSources.Select(s => s.SourceText.ToString()),
+            second.GeneratedSources.Select(s => s.SourceText.ToString()));
+    }
+
+    [Fact]
+    public void ARelevantEditIsSeen()
+    {
+        // Renaming an event tag changes the model and the output: the caching test above is not vacuous.
+        var compilation = References.Compilation(TestSources.AllWireTypes, Unrelated);
+        var (first, second) = RunTwice(compilation, c => ReplaceTree(c, 0, TestSources.AllWireTypes.Replace("[Event(\"go\")]", "[Event(\"start\")]", StringComparison.Ordinal)));
+        var reasons = second.TrackedSteps[TrackingNames.MachineModels].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+        var json = second.GeneratedSources.Single(s => s.HintName.EndsWith(".Json.g.cs", StringComparison.Ordinal)).SourceText.ToString();
+        Assert.Contains("\"start\"u8", json, StringComparison.Ordinal);
+        Assert.NotEqual(first.GeneratedSources.Single(s => s.HintName.EndsWith(".Json.g.cs", StringComparison.Ordinal)).SourceText.ToString(), json);
+    }
+
+    private static readonly Type[] Forbidden =
+    [
+        typeof(Compilation), typeof(ISymbol), typeof(SyntaxNode), typeof(SyntaxTree), typeof(SyntaxReference),
+        typeof(Location), typeof(SemanticModel), typeof(AttributeData), typeof(object),
+    ];
+
+    [Fact]
+    public void ModelsHoldNoCompilationObjects()
+    {
+        var assembly = typeof(StateMachineGenerator).Assembly;
+        var models = assembly.GetTypes().Where(t => t.Namespace == "Peering.Generators.Model" && !t.IsNested && t.Name != "IsExternalInit").ToList();
+        Assert.Contains(models, t => t.Name == "MachineModel");
+        Assert.Contains(models, t => t.Name == "MachineDecl");
+        var visited = new HashSet<Type>();
+        foreach (var model in models)
+        {
+            Walk(model, model.Name);
+        }
+
+        // Walking reached the equatable containers' element types too.
+        Assert.Contains(visited, t => t.Name == "TypeRef");
+        Assert.Contains(visited, t => t.Name == "LocationInfo");
+
+        void Walk(Type type, string path)
+        {
+            foreach (var forbidden in Forbidden)
+            {
+                Assert.False(forbidden == type || (forbidden != typeof(object) && forbidden.IsAssignableFrom(type)), $"{path} is a {type.Name}");
+            }
+
+            if (type.IsArray)
+            {
+                Walk(type.GetElementType()!, path + "[]");
+                return;
+            }
+
+            if (type.IsGenericType)
+            {
+                foreach (var argument in type.GetGenericArguments())
+                {
+                    Walk(argument, path + "<" + argument.Name + ">");
+                }
+            }
+
+            if (type.Assembly != assembly || type.IsEnum || !visited.Add(type))
+            {
+                return;
+            }
+
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            {
+                Walk(field.FieldType, path + "." + field.Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void ModelsCompareByValue()
+    {
+        var assembly = typeof(StateMachineGenerator).Assembly;
+        foreach (var type in assembly.GetTypes().Where(t => t.Namespace == "Peering.Generators.Model" && !t.IsNested && !t.IsAbstract && !t.IsEnum && !t.IsGenericTypeDefinition && t.Name != "IsExternalInit" && !(t.IsSealed && t.IsAbstract)))
+        {
+            Assert.True(typeof(IEquatable<>).MakeGenericType(type).IsAssignableFrom(type), $"{type.Name} is not IEquatable<{type.Name}>");
+        }
+    }
+
+    [Fact]
+    public void EveryTrackingNameIsUsedOnce()
+    {
+        var constants = typeof(TrackingNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToList();
+        Assert.Equal(constants.Order(StringComparer.Ordinal), TrackingNames.All.Order(StringComparer.Ordinal));
+        Assert.Equal(constants.Count, constants.Distinct().Count());
+    }
+}
