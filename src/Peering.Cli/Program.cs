@@ -4,6 +4,7 @@ using Peering.Cli.Commands;
 
 var root = new RootCommand("peering: trace tools for the reduced append-only Ceph peering model")
 {
+    GenerateCommand.Create(),
     ReplayCommand.Create(),
 };
 

@@ -40,13 +40,16 @@ public class CodeFixTests
         States,
         new[] { Verify.NotPermitted(0, "Closed", "Opened", " on 'Push'", "{}") });
 
-    [Fact]
-    public Task ExtendsAnExplicitArray() => Verify.CodeFix(
-        new[] { Machine("Handles(typeof(Push), new[] { typeof(Opened) })", """
+    [Theory]
+    [InlineData("new[] { typeof(Opened) }", "new[] { typeof(Opened), typeof(Slamming) }")]
+    [InlineData("new Type[] { typeof(Opened) }", "new Type[] { typeof(Opened), typeof(Slamming) }")]
+    [InlineData("[typeof(Opened)]", "[typeof(Opened), typeof(Slamming)]")]
+    public Task ExtendsAnExplicitArray(string before, string after) => Verify.CodeFix(
+        new[] { Machine($"Handles(typeof(Push), {before})", """
                 [Handler] private void On(Push e) { Move({|#0:DoorState.Slamming|}); }
                 [Handler] private void On(Pull e) { Move(DoorState.Closed); }
             """) },
-        new[] { Machine("Handles(typeof(Push), new[] { typeof(Opened), typeof(Slamming) })", """
+        new[] { Machine($"Handles(typeof(Push), {after})", """
                 [Handler] private void On(Push e) { Move(DoorState.Slamming); }
                 [Handler] private void On(Pull e) { Move(DoorState.Closed); }
             """) },

@@ -14,11 +14,12 @@ namespace Peering.Analyzers.Tests;
 /// </summary>
 internal static class Verify
 {
-    /// <summary>The framework of the running test host, plus the attribute library (no download).</summary>
-    private static readonly ReferenceAssemblies References = new ReferenceAssemblies("net10.0")
-        .AddAssemblies(ImmutableArray<string>.Empty);
+    /// <summary>No reference-assembly package (nothing to download): see <see cref="Metadata"/>.</summary>
+    private static readonly ReferenceAssemblies References = new("net10.0");
 
-    private static readonly ImmutableArray<MetadataReference> Metadata = LoadMetadata();
+    /// <summary>The running runtime's framework assemblies and the attribute library.</summary>
+
+    internal static readonly ImmutableArray<MetadataReference> Metadata = LoadMetadata();
 
     /// <summary>The usings, events, effects and snapshot every machine below uses.</summary>
     public const string Prelude = """

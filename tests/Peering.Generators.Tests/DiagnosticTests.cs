@@ -129,7 +129,13 @@ public sealed class DiagnosticTests
     [Fact]
     public Task PSM005_UnsupportedNestedMemberType() => Run(
         With("public sealed record N(MState State);", "public sealed record N(MState State, Inner Inner);\npublic sealed record Inner(System.Collections.Generic.List<int> {|#0:Items|});"),
-        Expect(DiagnosticDescriptors.UnsupportedMemberType, 0, "System.Collections.Generic.List<int>", "N.Inner.Items", "it is not a supported primitive, enum, record or collection"));
+        Expect(DiagnosticDescriptors.UnsupportedMemberType, 0, "System.Collections.Generic.List<int>", "N.Inner.Items", "a collection must be T[], ImmutableArray<T> or a type with [CollectionBuilder]"));
+
+    [Fact]
+    public Task PSM005_FrameworkTypes() => Run(
+        With("public sealed record N(MState State);", "public sealed record N(MState State, System.Guid {|#0:Id|}, System.DateTime {|#1:At|});"),
+        Expect(DiagnosticDescriptors.UnsupportedMemberType, 0, "System.Guid", "N.Id", "it is not a supported primitive, enum, record or collection"),
+        Expect(DiagnosticDescriptors.UnsupportedMemberType, 1, "System.DateTime", "N.At", "it is not a supported primitive, enum, record or collection"));
 
     [Fact]
     public Task PSM006_MachineNotPartial() => Run(

@@ -50,6 +50,28 @@ public sealed class DispatchTests
     }
 
     [Fact]
+    public void DispatchItselfAllocatesNothing()
+    {
+        // Ignored pairs run no handler: what is measured is the dispatch switch alone.
+        var door = new Door(In(DoorState.Slamming));
+        DoorEvent[] events = [.. OneOfEach];
+        for (var i = 0; i < 100; i++)
+        {
+            door.Dispatch(events[i % events.Length]);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var handled = 0;
+        for (var i = 0; i < 10_000; i++)
+        {
+            handled += door.Dispatch(events[i % events.Length]) ? 1 : 0;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - allocated);
+        Assert.Equal(0, handled);
+    }
+
+    [Fact]
     public void OpenOnClosedMovesToOpened()
     {
         var door = new Door();

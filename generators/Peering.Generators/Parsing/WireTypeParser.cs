@@ -123,6 +123,17 @@ internal sealed class WireTypeParser
             return ParseCollection(named, builder.Type, builder.Method, path, location);
         }
 
+        if (ImplementsEnumerable(named))
+        {
+            return Unsupported(type, path, location, "a collection must be T[], ImmutableArray<T> or a type with [CollectionBuilder]");
+        }
+
+        var ns = named.ContainingNamespace?.ToDisplayString() ?? "";
+        if (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal))
+        {
+            return Unsupported(type, path, location, "it is not a supported primitive, enum, record or collection");
+        }
+
         if (named.TypeKind == TypeKind.Interface || named.IsAbstract)
         {
             _pending.Add(new PendingType(named.FullName(), path, location));
@@ -342,6 +353,19 @@ internal sealed class WireTypeParser
         }
 
         return caseInsensitive;
+    }
+
+    private static bool ImplementsEnumerable(INamedTypeSymbol type)
+    {
+        foreach (var iface in type.AllInterfaces)
+        {
+            if (iface is { Name: "IEnumerable" } && iface.ContainingNamespace.ToDisplayString() is "System.Collections" or "System.Collections.Generic")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static (INamedTypeSymbol Type, string Method)? FindCollectionBuilder(INamedTypeSymbol type)

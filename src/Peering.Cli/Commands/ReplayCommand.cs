@@ -31,10 +31,10 @@ public static class ReplayCommand
 
     private static int Run(string[] paths, string? rewritePath)
     {
-        IReadOnlyList<TraceSource> sources;
+        IReadOnlyList<TraceInput> sources;
         try
         {
-            sources = TraceSource.Expand(paths);
+            sources = TraceInput.Expand(paths);
         }
         catch (FileNotFoundException e)
         {

@@ -16,11 +16,11 @@ public static class ImageSafety
     [Invariant("sources_backed")]
     public static bool SourcesBacked(PgSnapshot s)
     {
-        var census = Census.Of(s);
+        var census = Recomputed.Of(s).Census;
         foreach (var (obj, _, len) in s.AuthSources)
         {
             var backed = false;
-            foreach (var p in census.Known)
+            foreach (var p in census)
             {
                 if (p.Image.Len(obj) == len)
                 {
@@ -40,15 +40,15 @@ public static class ImageSafety
 
     /// <summary>I2: the authoritative image is the census image.</summary>
     [Invariant("image_matches_census")]
-    public static bool ImageMatchesCensus(PgSnapshot s) => Images.Same(s.AuthImage, Census.Of(s).Image);
+    public static bool ImageMatchesCensus(PgSnapshot s) => Images.Same(s.AuthImage, Recomputed.Of(s).Image);
 
     /// <summary>I3: the authoritative sequence is the census maximum.</summary>
     [Invariant("seq_matches_census")]
-    public static bool SeqMatchesCensus(PgSnapshot s) => s.AuthSeq == Census.Of(s).Seq;
+    public static bool SeqMatchesCensus(PgSnapshot s) => s.AuthSeq == Recomputed.Of(s).Seq;
 
     /// <summary>I4: the sources' lengths are the census image.</summary>
     [Invariant("sources_match_census")]
-    public static bool SourcesMatchCensus(PgSnapshot s) => Images.Same(Images.Values(s.AuthSources), Census.Of(s).Image);
+    public static bool SourcesMatchCensus(PgSnapshot s) => Images.Same(Authority.Values(s.AuthSources, s.AuthImage), Recomputed.Of(s).Image);
 
     /// <summary>I5: the local PG claims no progress or bytes beyond authority.</summary>
     [Invariant("local_within_authority")]
@@ -59,7 +59,7 @@ public static class ImageSafety
     [Invariant("replicas_within_authority")]
     public static bool ReplicasWithinAuthority(PgSnapshot s)
     {
-        foreach (var r in Census.Of(s).Replicas)
+        foreach (var r in Recomputed.Of(s).Replicas)
         {
             if (r.CommittedSeq > s.AuthSeq || !Images.IsPrefix(r.Image, s.AuthImage))
             {
@@ -72,11 +72,11 @@ public static class ImageSafety
 
     /// <summary>I7: the peer plans are exactly those recomputed from the census.</summary>
     [Invariant("peer_plans_exact")]
-    public static bool PeerPlansExact(PgSnapshot s) => s.PeerRecoveryPlans == Census.Of(s).PeerPlans;
+    public static bool PeerPlansExact(PgSnapshot s) => s.PeerRecoveryPlans == Recomputed.Of(s).PeerPlans;
 
     /// <summary>I8: the local plan is exactly the one recomputed from the census.</summary>
     [Invariant("local_plan_exact")]
-    public static bool LocalPlanExact(PgSnapshot s) => s.LocalRecoveryPlan == Census.Of(s).LocalPlan;
+    public static bool LocalPlanExact(PgSnapshot s) => s.LocalRecoveryPlan == Recomputed.Of(s).LocalPlan;
 
     /// <summary>
     /// Item 5 of TRACE-SCHEMA.md §6: the stored blob metadata is the sealed metadata backed by the
@@ -86,7 +86,7 @@ public static class ImageSafety
     /// </summary>
     public static bool BlobMetaMatchesCensus(PgSnapshot s)
     {
-        var census = Census.Of(s);
-        return s.AuthBlobMeta == Authority.SealedMeta(census.Known, census.Sources);
+        var facts = Recomputed.Of(s);
+        return s.AuthBlobMeta == Authority.SealedMeta(facts.Census, facts.Sources);
     }
 }

@@ -29,7 +29,13 @@ public static class TraceChecks
 
     /// <summary>Items 1-10: I1-I8 and the blob-metadata item.</summary>
     [Check("image_invariant")]
-    public static bool ImageInvariant(PgSnapshot s) =>
+    public static bool ImageInvariant(PgSnapshot s) => Recomputed.Of(s).ImageInvariant(EvaluateImageInvariant);
+
+    /// <summary>No recovery work left: local and every acting replica exactly at the authority.</summary>
+    [Check("image_clean")]
+    public static bool ImageClean(PgSnapshot s) => Recomputed.Of(s).ImageClean(EvaluateImageClean);
+
+    private static bool EvaluateImageInvariant(PgSnapshot s) =>
         ImageSafety.SourcesBacked(s)
         && ImageSafety.ImageMatchesCensus(s)
         && ImageSafety.SeqMatchesCensus(s)
@@ -40,9 +46,7 @@ public static class TraceChecks
         && ImageSafety.PeerPlansExact(s)
         && ImageSafety.LocalPlanExact(s);
 
-    /// <summary>No recovery work left: local and every acting replica exactly at the authority.</summary>
-    [Check("image_clean")]
-    public static bool ImageClean(PgSnapshot s)
+    private static bool EvaluateImageClean(PgSnapshot s)
     {
         if (!ImageInvariant(s) || !s.PeerRecoveryPlans.IsEmpty || !s.LocalRecoveryPlan.IsEmpty
             || s.LocalInfo.CommittedSeq < s.AuthSeq || !Images.Same(s.LocalInfo.Image, s.AuthImage))
@@ -50,7 +54,7 @@ public static class TraceChecks
             return false;
         }
 
-        foreach (var r in Census.Of(s).Replicas)
+        foreach (var r in Recomputed.Of(s).Replicas)
         {
             if (r.CommittedSeq < s.AuthSeq || !Images.Same(r.Image, s.AuthImage))
             {
@@ -75,7 +79,7 @@ public static class TraceChecks
             return true;
         }
 
-        foreach (var r in Census.Of(s).Replicas)
+        foreach (var r in Recomputed.Of(s).Replicas)
         {
             if (r.CommittedSeq < s.AuthSeq)
             {

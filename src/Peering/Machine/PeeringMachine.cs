@@ -60,7 +60,7 @@ public sealed partial class PeeringMachine
         _local = s.LocalInfo;
         _authSeq = s.AuthSeq;
         _authImage = !s.AuthImage.IsEmpty ? s.AuthImage
-            : !s.AuthSources.IsEmpty ? Images.Values(s.AuthSources)
+            : !s.AuthSources.IsEmpty ? Authority.Values(s.AuthSources)
             : s.AuthLength > 0 ? Images.Img0(s.AuthLength)
             : default;
         _authSources = !s.AuthSources.IsEmpty ? s.AuthSources : Images.SourcesOf(s.AuthOsd, _authImage);
@@ -68,7 +68,7 @@ public sealed partial class PeeringMachine
         _peers = s.Peers;
         if (_authSeq == 0)
         {
-            _authSeq = Authority.MaxSeq(Authority.Known(_whoami, _local, _peers));
+            _authSeq = Authority.MaxSeq(Census());
         }
 
         _peersQueried = s.PeersQueried;

@@ -92,35 +92,24 @@ public static class Images
     /// <summary><c>Same(a, b)</c>: equal as functions where absent reads as 0.</summary>
     public static bool Same(ObjectImage a, ObjectImage b) => IsPrefix(a, b) && IsPrefix(b, a);
 
-    /// <summary><c>Gaps(img, src)</c> (MODEL.md §3.6): the byte ranges a holder of <paramref name="image"/> lacks.</summary>
-    public static ValueList<ObjRecovery> Gaps(ObjectImage image, AuthorityImage sources)
+    /// <summary>
+    /// <c>Gaps(img, src)</c> (MODEL.md §3.6): the byte ranges a holder of <paramref name="image"/> lacks;
+    /// <paramref name="previous"/> itself when the gaps are the same.
+    /// </summary>
+    public static ValueList<ObjRecovery> Gaps(ObjectImage image, AuthorityImage sources, ValueList<ObjRecovery> previous = default)
     {
-        List<ObjRecovery>? gaps = null;
+        Span<ObjRecovery> gaps = stackalloc ObjRecovery[sources.Count];
+        var n = 0;
         foreach (var (obj, osd, len) in sources)
         {
             var have = image.Len(obj);
             if (have < len)
             {
-                (gaps ??= []).Add(new ObjRecovery(obj, osd, have, len));
+                gaps[n++] = new ObjRecovery(obj, osd, have, len);
             }
         }
 
-        return gaps is null ? default : ValueList.Own(gaps.ToArray());
-    }
-
-    /// <summary><c>Values(src)</c> (MODEL.md §4.4): the positive lengths of an authority image.</summary>
-    public static ObjectImage Values(AuthorityImage sources)
-    {
-        var result = new List<ImageEntry>(sources.Count);
-        foreach (var (obj, _, len) in sources)
-        {
-            if (len > 0)
-            {
-                result.Add(new ImageEntry(obj, len));
-            }
-        }
-
-        return ObjectMap.Own(result.ToArray());
+        return gaps[..n].SequenceEqual(previous.AsSpan()) ? previous : ValueList.Create<ObjRecovery>(gaps[..n]);
     }
 
     /// <summary><c>SourcesOf(osd, img)</c> (MODEL.md §4.5): one holder backs every positive entry.</summary>

@@ -50,7 +50,7 @@ public sealed class Replayer
     /// Replays every source in order, stopping at the first divergence.
     /// </summary>
     /// <exception cref="MalformedTraceException">An input is not a well-formed trace.</exception>
-    public ReplayReport Run(IReadOnlyList<TraceSource> sources)
+    public ReplayReport Run(IReadOnlyList<TraceInput> sources)
     {
         var clock = Stopwatch.StartNew();
         long steps = 0;
@@ -71,7 +71,7 @@ public sealed class Replayer
         return new ReplayReport(files, traces, steps, clock.Elapsed, null);
     }
 
-    private (long Steps, long Traces, Divergence? Divergence) RunOne(TraceSource source)
+    private (long Steps, long Traces, Divergence? Divergence) RunOne(TraceInput source)
     {
         var cursor = new Cursor(_encoder);
         long steps = 0;
@@ -180,7 +180,7 @@ public sealed class Replayer
         return (steps, traces, null);
     }
 
-    private static Stream Open(TraceSource source)
+    private static Stream Open(TraceInput source)
     {
         try
         {

@@ -63,7 +63,7 @@ public class ImagesTests
     [Fact]
     public void Values_and_SourcesOf_drop_zero_lengths()
     {
-        Assert.Equal(Img((0, 3)), Images.Values(Src((0, 1, 3), (1, 2, 0))));
+        Assert.Equal(Img((0, 3)), Authority.Values(Src((0, 1, 3), (1, 2, 0))));
         Assert.Equal(Src((0, 7, 3)), Images.SourcesOf(7, Img((0, 3), (1, 0))));
     }
 

@@ -21,7 +21,7 @@ public sealed partial class PeeringMachine
         var authInfo = e.AuthInfo.WithOsd(e.From);
         var authSeq = e.AuthoritativeSeq > 0 ? e.AuthoritativeSeq : authInfo.CommittedSeq;
         var authSources = !e.AuthSources.IsEmpty ? e.AuthSources : Images.SourcesOf(authInfo.Osd, authInfo.Image);
-        var authImage = !authSources.IsEmpty ? Images.Values(authSources) : authInfo.Image;
+        var authImage = !authSources.IsEmpty ? Authority.Values(authSources) : authInfo.Image;
         var advance = authSeq <= _local.CommittedSeq && Images.IsPrefix(authImage, _local.Image);
 
         // The reference first installs the payload's authority provisionally; RefreshAuthority below

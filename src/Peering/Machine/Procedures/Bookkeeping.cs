@@ -5,6 +5,12 @@ namespace Peering.Machine;
 // REDUCER.md §5.2-5.5: publishing, persisting, refreshing authority and plans, probes.
 public sealed partial class PeeringMachine
 {
+    /// <summary><c>Known(whoami, local_info, peer_info)</c>: the census authority is computed from.</summary>
+    private Census Census() => new(_whoami, _local, _peers);
+
+    /// <summary><c>ActingReplicas(acting, whoami, peer_info)</c>.</summary>
+    private ActingReplicas Replicas() => new(_acting, _whoami, _peers);
+
     private static bool IsActive(PgState state) =>
         state is PgState.Active or PgState.Recovering or PgState.Clean or PgState.ReplicaActive;
 
@@ -19,18 +25,18 @@ public sealed partial class PeeringMachine
     /// <summary><c>RefreshAuthority</c>: authority recomputed from the census; blob metadata always cleared.</summary>
     private void RefreshAuthority()
     {
-        var census = Authority.Known(_whoami, _local, _peers);
+        var census = Census();
         _authSeq = Authority.MaxSeq(census);
-        _authSources = Authority.Sources(census);
+        _authSources = Authority.Sources(census, _authSources);
         _authBlobMeta = default;
-        _authImage = Images.Values(_authSources);
+        _authImage = Authority.Values(_authSources, _authImage);
     }
 
     /// <summary><c>RefreshPlans</c>: plans recomputed against the stored authority (which is not recomputed).</summary>
     private void RefreshPlans()
     {
-        _peerPlans = Authority.PeerPlans(_authSources, _authSeq, Authority.ActingReplicas(_acting, _whoami, _peers));
-        _localPlan = Authority.LocalPlan(_authSources, _local);
+        _peerPlans = Authority.PeerPlans(_authSources, _authSeq, Replicas(), _peerPlans);
+        _localPlan = Authority.LocalPlan(_authSources, _local, _localPlan);
     }
 
     private void RefreshAll()

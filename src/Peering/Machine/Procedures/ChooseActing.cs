@@ -68,18 +68,13 @@ public sealed partial class PeeringMachine
     /// <summary>The pure decision phase of ChooseActing.</summary>
     private ActingDecision DecideActing()
     {
-        var census = Authority.Known(_whoami, _local, _peers);
-        if (census.Length == 0)
-        {
-            // Row 1: unreachable (the local entry is always in the census).
-            return new ActingDecision(ActingOutcome.Incomplete, "no valid peer info", default, 0, default, default, default, default);
-        }
-
+        // Row 1 ("no valid peer info", an empty census) cannot happen: the local entry is always in it.
+        var census = Census();
         var seq = Authority.MaxSeq(census);
-        var sources = Authority.Sources(census);
-        var image = Images.Values(sources);
-        var peerPlans = Authority.PeerPlans(sources, seq, Authority.ActingReplicas(_acting, _whoami, _peers));
-        var localPlan = Authority.LocalPlan(sources, _local);
+        var sources = Authority.Sources(census, _authSources);
+        var image = Authority.Values(sources, _authImage);
+        var peerPlans = Authority.PeerPlans(sources, seq, Replicas(), _peerPlans);
+        var localPlan = Authority.LocalPlan(sources, _local, _localPlan);
         ActingDecision Decide(ActingOutcome outcome, string reason, ValueList<int> want = default) =>
             new(outcome, reason, want, seq, sources, image, peerPlans, localPlan);
 

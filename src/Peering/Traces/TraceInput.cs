@@ -6,11 +6,11 @@ namespace Peering.Traces;
 /// A named input of traces: a file (plain or gzip, recognised by its magic bytes), or standard
 /// input. Directories expand to every <c>.jsonl</c> and <c>.jsonl.gz</c> file in them, in ordinal path order.
 /// </summary>
-public sealed class TraceSource
+public sealed class TraceInput
 {
     private readonly Func<Stream> _open;
 
-    private TraceSource(string name, Func<Stream> open)
+    private TraceInput(string name, Func<Stream> open)
     {
         Name = name;
         _open = open;
@@ -20,21 +20,21 @@ public sealed class TraceSource
     public string Name { get; }
 
     /// <summary>Standard input.</summary>
-    public static TraceSource StandardInput() => new("-", Console.OpenStandardInput);
+    public static TraceInput StandardInput() => new("-", Console.OpenStandardInput);
 
     /// <summary>A file.</summary>
-    public static TraceSource File(string path) => new(path, () => System.IO.File.OpenRead(path));
+    public static TraceInput File(string path) => new(path, () => System.IO.File.OpenRead(path));
 
     /// <summary>An in-memory trace (tests, fuzz round trips).</summary>
-    public static TraceSource Memory(string name, byte[] bytes) => new(name, () => new MemoryStream(bytes, writable: false));
+    public static TraceInput Memory(string name, byte[] bytes) => new(name, () => new MemoryStream(bytes, writable: false));
 
     /// <summary>
     /// Expands command-line paths: <c>-</c> is standard input, a directory is its trace files.
     /// A path that does not exist, or a directory without traces, is an error.
     /// </summary>
-    public static IReadOnlyList<TraceSource> Expand(IEnumerable<string> paths)
+    public static IReadOnlyList<TraceInput> Expand(IEnumerable<string> paths)
     {
-        var sources = new List<TraceSource>();
+        var sources = new List<TraceInput>();
         foreach (var path in paths)
         {
             if (path == "-")
