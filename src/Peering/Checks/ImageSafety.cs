@@ -82,7 +82,7 @@ public static class ImageSafety
     /// Item 5 of TRACE-SCHEMA.md §6: the stored blob metadata is the sealed metadata backed by the
     /// authority. Not a declared invariant: the reducer clears blob metadata on every authority
     /// refresh, so once sealed metadata exists among the peers this can be false on produced
-    /// snapshots (600 steps of the wide reference traces).
+    /// snapshots (346 steps of the wide reference traces).
     /// </summary>
     public static bool BlobMetaMatchesCensus(PgSnapshot s)
     {
