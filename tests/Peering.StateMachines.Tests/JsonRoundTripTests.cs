@@ -183,14 +183,16 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void TraceStepWithPreEncodedBeforeIsTheSame()
+    public void TraceStepWithPreEncodedSnapshotsIsTheSame()
     {
         var before = DoorExploration.Initial;
         var e = new LockDoor("brass", null);
         var (after, from, to, effects) = DoorExploration.Step(before, e);
         var beforeJson = TestJson.Utf8(TestJson.Write(w => DoorJson.WriteSnapshot(w, before)));
         var checksJson = TestJson.Utf8(TestJson.Write(w => DoorJson.WriteChecks(w, Door.EvaluateChecks(before))));
-        var line = TestJson.Write(w => DoorJson.WriteTraceStep(w, 0, from, to, e, beforeJson, checksJson, after, Door.EvaluateChecks(after), effects));
+        var afterJson = TestJson.Utf8(TestJson.Write(w => DoorJson.WriteSnapshot(w, after)));
+        var afterChecksJson = TestJson.Utf8(TestJson.Write(w => DoorJson.WriteChecks(w, Door.EvaluateChecks(after))));
+        var line = TestJson.Write(w => DoorJson.WriteTraceStep(w, 0, from, to, e, beforeJson, checksJson, afterJson, afterChecksJson, effects));
         Assert.Equal(LockStepLine, line);
     }
 

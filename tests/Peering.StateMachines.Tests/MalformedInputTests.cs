@@ -288,4 +288,39 @@ public sealed class MalformedInputTests
         Assert.Equal("", error.Path);
         Assert.Equal("$.force", error.Located(bytes).Path);
     }
+
+    [Fact]
+    public void InvalidUtf8InsideAStringIsReportedAtTheFirstBadByte()
+    {
+        // Utf8JsonReader itself accepts these bytes inside a string; the parser checks the input first.
+        var bytes = TestJson.Utf8("""{"type":"Unlock","key":"ab__"}""");
+        var at = Array.IndexOf(bytes, (byte)'_');
+        bytes[at] = 0xFF;
+        var error = Assert.Throws<WireFormatException>(() => DoorJson.ParseEvent(bytes));
+        Assert.Equal("invalid UTF-8 (byte 0xFF)", error.Problem);
+        Assert.Equal(at, error.BytePosition);
+        Assert.Equal("$.key", error.Path);
+    }
+
+    [Fact]
+    public void AnUnpairedSurrogateEscapeIsAnInvalidString()
+    {
+        const string json = """{"type":"Unlock","key":"a\ud800"}""";
+        var error = EventError(json);
+        Assert.Equal("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", error.Problem);
+        Assert.Equal(json.IndexOf("\"a\\", StringComparison.Ordinal), error.BytePosition);
+        Assert.Equal("$.key", error.Path);
+    }
+
+    [Fact]
+    public void AnUnpairedSurrogateEscapeInAKeyOrTagIsAnInvalidString()
+    {
+        var inKey = EventError("""{"type":"Unlock","k\udc00ey":"a"}""");
+        Assert.StartsWith("invalid string:", inKey.Problem, StringComparison.Ordinal);
+        Assert.Equal(17, inKey.BytePosition);
+
+        var inTag = EventError("""{"type":"Unl\ud800ock","key":"a"}""");
+        Assert.StartsWith("invalid string:", inTag.Problem, StringComparison.Ordinal);
+        Assert.Equal("$.type", inTag.Path);
+    }
 }

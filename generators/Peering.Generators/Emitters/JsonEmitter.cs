@@ -275,8 +275,10 @@ internal sealed class JsonEmitter
 
     private void EmitParseBody(string read, string input)
     {
-        _w.Open("try");
+        // The reader is declared outside the try so that a catch can report the token it stopped on.
         _w.Line("var r = new " + JR + "(" + input + ");");
+        _w.Open("try");
+        _w.Line("CheckUtf8(" + input + ");");
         _w.Line("Start(ref r);");
         _w.Line("var value = " + read + ";");
         _w.Line("Finish(ref r);");
@@ -287,6 +289,12 @@ internal sealed class JsonEmitter
         _w.Close();
         _w.Open("catch (global::System.Text.Json.JsonException ex)");
         _w.Line("throw Malformed(ex, " + input + ");");
+        _w.Close();
+
+        // Utf8JsonReader throws InvalidOperationException when it unescapes or compares a string whose
+        // \u escapes are not valid UTF-16 (an unpaired surrogate); such a string is malformed input.
+        _w.Open("catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)");
+        _w.Line("throw new " + WFE + "(\"invalid string: a \\\\u escape is not valid UTF-16 (an unpaired surrogate)\", r.TokenStartIndex).Located(" + input + ");");
         _w.Close();
     }
 
@@ -312,16 +320,21 @@ internal sealed class JsonEmitter
         _w.Line();
 
         _w.Line("/// <summary>");
-        _w.Line("/// Writes one step line whose <c>before</c> and <c>before_checks</c> are already encoded (typically the");
-        _w.Line("/// previous step's <c>after</c> and <c>after_checks</c>); they are copied as they are, without validation.");
+        _w.Line("/// Writes one step line from snapshots and checks that are already encoded, so that each snapshot of a");
+        _w.Line("/// trace is encoded once (a step's <c>after</c> is the next step's <c>before</c>). They are copied as they");
+        _w.Line("/// are, without validation.");
         _w.Line("/// </summary>");
-        _w.Open("public static void WriteTraceStep(" + JW + " w, long step, " + S + " from, " + S + " to, " + E + " ev, " + Span + " beforeJson, " + Span + " beforeChecksJson, " + N + " after, " + C + " afterChecks, global::System.ReadOnlySpan<" + F + "> effects)");
+        _w.Open("public static void WriteTraceStep(" + JW + " w, long step, " + S + " from, " + S + " to, " + E + " ev, " + Span + " beforeJson, " + Span + " beforeChecksJson, " + Span + " afterJson, " + Span + " afterChecksJson, global::System.ReadOnlySpan<" + F + "> effects)");
         EmitTraceStepHead();
         _w.Line("w.WritePropertyName(" + Key("before") + ");");
         _w.Line("w.WriteRawValue(beforeJson, skipInputValidation: true);");
         _w.Line("w.WritePropertyName(" + Key("before_checks") + ");");
         _w.Line("w.WriteRawValue(beforeChecksJson, skipInputValidation: true);");
-        EmitTraceStepTail(snapshot, checks);
+        _w.Line("w.WritePropertyName(" + Key("after") + ");");
+        _w.Line("w.WriteRawValue(afterJson, skipInputValidation: true);");
+        _w.Line("w.WritePropertyName(" + Key("after_checks") + ");");
+        _w.Line("w.WriteRawValue(afterChecksJson, skipInputValidation: true);");
+        EmitTraceStepEffects();
         _w.Close();
         _w.Line();
 
@@ -414,6 +427,11 @@ internal sealed class JsonEmitter
         _w.Line("Write_" + snapshot + "(w, after);");
         _w.Line("w.WritePropertyName(" + Key("after_checks") + ");");
         _w.Line("Write_" + checks + "(w, afterChecks);");
+        EmitTraceStepEffects();
+    }
+
+    private void EmitTraceStepEffects()
+    {
         _w.Line("w.WriteStartArray(" + Key("effects") + ");");
         _w.Open("foreach (var effect in effects)");
         _w.Line("WriteEffect(w, effect);");
@@ -809,6 +827,26 @@ private static void Start(ref global::System.Text.Json.Utf8JsonReader r)
     {
         throw new global::Peering.StateMachines.WireFormatException("empty input", 0);
     }
+}
+
+/// <summary>
+/// JSON text is UTF-8 (RFC 8259 §8.1), but Utf8JsonReader does not validate the bytes inside strings:
+/// the whole input is checked first, and the first invalid byte is the error's position.
+/// </summary>
+private static void CheckUtf8(global::System.ReadOnlySpan<byte> json)
+{
+    if (global::System.Text.Unicode.Utf8.IsValid(json))
+    {
+        return;
+    }
+
+    var at = 0;
+    while (global::System.Text.Rune.DecodeFromUtf8(json.Slice(at), out _, out var length) == global::System.Buffers.OperationStatus.Done)
+    {
+        at += length;
+    }
+
+    throw new global::Peering.StateMachines.WireFormatException("invalid UTF-8 (byte 0x" + json[at].ToString("X2", global::System.Globalization.CultureInfo.InvariantCulture) + ")", at);
 }
 
 private static void Finish(ref global::System.Text.Json.Utf8JsonReader r)

@@ -74,122 +74,55 @@ public sealed class Replayer
     private (long Steps, long Traces, Divergence? Divergence) RunOne(TraceInput source)
     {
         var cursor = new Cursor(_encoder);
-        long steps = 0;
-        long traces = 0;
-        using var reader = new LineReader(Open(source), _maxLineBytes);
-        while (true)
+        var sequence = default(TraceSequence);
+        using var lines = new TraceLines(source, _maxLineBytes);
+        while (lines.TryNext(out var line, out var at))
         {
-            ReadOnlySpan<byte> raw;
-            try
-            {
-                if (!reader.TryReadLine(out raw))
-                {
-                    break;
-                }
-            }
-            catch (LineTooLongException e)
-            {
-                throw new MalformedTraceException(source.Name, e.LineNumber, 1, e.Message);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new MalformedTraceException(source.Name, reader.LineNumber + 1, 1, $"corrupt gzip stream: {e.Message}");
-            }
-
-            var lead = 0;
-            while (lead < raw.Length && IsJsonSpace(raw[lead]))
-            {
-                lead++;
-            }
-
-            var line = raw[lead..].TrimEnd(" \t\r\n"u8);
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
-            var at = new LineContext(source.Name, reader.LineNumber, lead);
-            if (line[0] != (byte)'{')
-            {
-                throw at.Malformed(0, "not a JSON object: a trace line starts with '{'");
-            }
-
             var header = ReadHeader(line, at);
             if (header.Summary is { } summary)
             {
-                if (!cursor.InTrace)
-                {
-                    throw at.Malformed(0, "summary line without a trace before it");
-                }
-
-                if (summary.Events != cursor.Steps)
-                {
-                    throw at.Malformed(0, $"summary says {summary.Events} events but the trace has {cursor.Steps} step lines");
-                }
-
+                sequence.Summary(summary.Events, at);
                 WriteRewrite(_encoder.EncodeSummary(summary.Seed, summary.Events));
                 cursor.EndTrace();
-                traces++;
                 continue;
             }
 
-            if (header.Step == 0)
+            if (!sequence.Accepts(header.Step))
             {
-                if (cursor.InTrace)
-                {
-                    traces++;
-                }
-
-                cursor.StartTrace();
+                // The header was read on the fast path: a line that is malformed elsewhere says so first.
+                ParseFully(line, at);
+                throw sequence.OutOfSequence(header.Step, at);
             }
-            else if (!cursor.InTrace || header.Step != cursor.Steps)
+
+            if (sequence.Step(header.Step, at))
             {
-                throw at.Malformed(0, cursor.InTrace
-                    ? $"step {header.Step} out of sequence: expected step {cursor.Steps}"
-                    : $"step {header.Step} starts a trace: a trace starts at step 0");
+                cursor.StartTrace();
             }
 
             var expected = cursor.Advance(header.Event!);
-            steps++;
-            if (_rewrite is not null)
+            if (expected.SequenceEqual(line))
             {
                 WriteRewrite(expected);
                 continue;
             }
 
-            if (!expected.SequenceEqual(line))
+            if (_rewrite is not null)
             {
-                var divergence = CompareStructurally(line, at, header.Step, cursor);
-                if (divergence is not null)
-                {
-                    return (steps, traces, divergence);
-                }
+                // Rewriting does not compare, but the input must still be a well-formed line.
+                ParseFully(line, at);
+                WriteRewrite(expected);
+                continue;
+            }
+
+            var divergence = CompareStructurally(line, at, header.Step, cursor);
+            if (divergence is not null)
+            {
+                return (sequence.TotalSteps, sequence.Traces, divergence);
             }
         }
 
-        if (cursor.InTrace)
-        {
-            traces++;
-        }
-
-        if (steps == 0 && traces == 0)
-        {
-            throw new MalformedTraceException(source.Name, reader.LineNumber, 1, "empty trace: no step lines");
-        }
-
-        return (steps, traces, null);
-    }
-
-    private static Stream Open(TraceInput source)
-    {
-        try
-        {
-            return source.Open();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new MalformedTraceException(source.Name, 1, 1, $"corrupt gzip stream: {e.Message}");
-        }
+        sequence.Finish(source.Name, lines.LinesRead);
+        return (sequence.TotalSteps, sequence.Traces, null);
     }
 
     private void WriteRewrite(ReadOnlySpan<byte> line)
@@ -365,15 +298,7 @@ public sealed class Replayer
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static bool IsJsonSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
-
     private readonly record struct Header(long Step, PgEvent? Event, TraceSummary? Summary);
-
-    private readonly record struct LineContext(string File, long Line, int Lead)
-    {
-        public MalformedTraceException Malformed(long bytePosition, string problem, string path = "") =>
-            new(File, Line, Lead + bytePosition + 1, problem, path);
-    }
 
     /// <summary>What this reducer did at the last step, for the slow comparison.</summary>
     private sealed record OurStep(PgSnapshot Before, PeeringMachineChecks BeforeChecks, PgState From, PgSnapshot After, PeeringMachineChecks AfterChecks, PgState To, PgEffect[] Effects);
@@ -382,20 +307,24 @@ public sealed class Replayer
     private sealed class Cursor(StepEncoder encoder)
     {
         private PeeringMachine _machine = new();
-        private PgSnapshot _snapshot = PgSnapshot.Fresh;
-        private PeeringMachineChecks _checks = PeeringMachine.EvaluateChecks(PgSnapshot.Fresh);
+        private PgSnapshot _before = PgSnapshot.Fresh;
+        private PeeringMachineChecks _beforeChecks = PeeringMachine.EvaluateChecks(PgSnapshot.Fresh);
+        private PgSnapshot _after = PgSnapshot.Fresh;
+        private PeeringMachineChecks _afterChecks;
+        private PgState _from;
 
         public bool InTrace { get; private set; }
 
         public long Steps { get; private set; }
 
-        public OurStep Last { get; private set; } = null!;
+        /// <summary>The last step as this reducer did it (built only when a line needs the slow comparison).</summary>
+        public OurStep Last => new(_before, _beforeChecks, _from, _after, _afterChecks, _machine.State, _machine.LastEffects.ToArray());
 
         public void StartTrace()
         {
             _machine = new PeeringMachine();
-            _snapshot = PgSnapshot.Fresh;
-            _checks = PeeringMachine.EvaluateChecks(_snapshot);
+            _after = PgSnapshot.Fresh;
+            _afterChecks = PeeringMachine.EvaluateChecks(_after);
             encoder.Reset();
             InTrace = true;
             Steps = 0;
@@ -406,17 +335,12 @@ public sealed class Replayer
         /// <summary>Re-executes <paramref name="e"/>; returns this reducer's line for the step.</summary>
         public ReadOnlySpan<byte> Advance(PgEvent e)
         {
-            var from = _machine.State;
+            (_before, _beforeChecks) = (_after, _afterChecks);
+            _from = _machine.State;
             _machine.Apply(e);
-            var after = _machine.TakeSnapshot();
-            var checks = PeeringMachine.EvaluateChecks(after);
-            var effects = _machine.LastEffects;
-            Last = new OurStep(_snapshot, _checks, from, after, checks, _machine.State, effects.ToArray());
-            var line = encoder.EncodeStep(Steps, from, _machine.State, e, after, checks, effects);
-            _snapshot = after;
-            _checks = checks;
-            Steps++;
-            return line;
+            _after = _machine.TakeSnapshot();
+            _afterChecks = PeeringMachine.EvaluateChecks(_after);
+            return encoder.EncodeStep(Steps++, _from, _machine.State, e, _after, _afterChecks, _machine.LastEffects);
         }
     }
 }

@@ -23,20 +23,18 @@ public sealed class StepEncoder
     private static readonly byte[] FreshChecksJson = Encode(w => PeeringMachineJson.WriteChecks(w, PeeringMachine.EvaluateChecks(PgSnapshot.Fresh)));
 
     private readonly ArrayBufferWriter<byte> _line = new(8192);
-    private readonly ArrayBufferWriter<byte> _before = new(4096);
-    private readonly ArrayBufferWriter<byte> _beforeChecks = new(128);
-    private readonly ArrayBufferWriter<byte> _after = new(4096);
-    private readonly ArrayBufferWriter<byte> _afterChecks = new(128);
-    private readonly Utf8JsonWriter _lineWriter;
-    private readonly Utf8JsonWriter _afterWriter;
-    private readonly Utf8JsonWriter _afterChecksWriter;
+    private readonly Utf8JsonWriter _writer;
+
+    // Double-buffered: after encoding a step, its after becomes the next step's before by a swap.
+    private ArrayBufferWriter<byte> _before = new(4096);
+    private ArrayBufferWriter<byte> _beforeChecks = new(128);
+    private ArrayBufferWriter<byte> _after = new(4096);
+    private ArrayBufferWriter<byte> _afterChecks = new(128);
 
     /// <summary>An encoder positioned at the start of a trace.</summary>
     public StepEncoder()
     {
-        _lineWriter = new Utf8JsonWriter(_line, WriterOptions);
-        _afterWriter = new Utf8JsonWriter(_after, WriterOptions);
-        _afterChecksWriter = new Utf8JsonWriter(_afterChecks, WriterOptions);
+        _writer = new Utf8JsonWriter(_line, WriterOptions);
         Reset();
     }
 
@@ -56,40 +54,34 @@ public sealed class StepEncoder
     public ReadOnlySpan<byte> EncodeStep(
         long step, PgState from, PgState to, PgEvent e, PgSnapshot after, PeeringMachineChecks afterChecks, ReadOnlySpan<PgEffect> effects)
     {
-        _line.ResetWrittenCount();
-        _lineWriter.Reset(_line);
+        Begin(_after);
+        PeeringMachineJson.WriteSnapshot(_writer, after);
+        _writer.Flush();
+        Begin(_afterChecks);
+        PeeringMachineJson.WriteChecks(_writer, afterChecks);
+        _writer.Flush();
+        Begin(_line);
         PeeringMachineJson.WriteTraceStep(
-            _lineWriter, step, from, to, e, _before.WrittenSpan, _beforeChecks.WrittenSpan, after, afterChecks, effects);
-        _lineWriter.Flush();
-
-        _after.ResetWrittenCount();
-        _afterWriter.Reset(_after);
-        PeeringMachineJson.WriteSnapshot(_afterWriter, after);
-        _afterWriter.Flush();
-        _afterChecks.ResetWrittenCount();
-        _afterChecksWriter.Reset(_afterChecks);
-        PeeringMachineJson.WriteChecks(_afterChecksWriter, afterChecks);
-        _afterChecksWriter.Flush();
-        Swap();
+            _writer, step, from, to, e, _before.WrittenSpan, _beforeChecks.WrittenSpan, _after.WrittenSpan, _afterChecks.WrittenSpan, effects);
+        _writer.Flush();
+        (_before, _after) = (_after, _before);
+        (_beforeChecks, _afterChecks) = (_afterChecks, _beforeChecks);
         return _line.WrittenSpan;
     }
 
     /// <summary>The summary line (without newline); valid until the next call.</summary>
     public ReadOnlySpan<byte> EncodeSummary(ulong seed, long events)
     {
-        _line.ResetWrittenCount();
-        _lineWriter.Reset(_line);
-        PeeringMachineJson.WriteTraceSummary(_lineWriter, seed, events);
-        _lineWriter.Flush();
+        Begin(_line);
+        PeeringMachineJson.WriteTraceSummary(_writer, seed, events);
+        _writer.Flush();
         return _line.WrittenSpan;
     }
 
-    private void Swap()
+    private void Begin(ArrayBufferWriter<byte> buffer)
     {
-        _before.ResetWrittenCount();
-        _before.Write(_after.WrittenSpan);
-        _beforeChecks.ResetWrittenCount();
-        _beforeChecks.Write(_afterChecks.WrittenSpan);
+        buffer.ResetWrittenCount();
+        _writer.Reset(buffer);
     }
 
     private static byte[] Encode(Action<Utf8JsonWriter> write)

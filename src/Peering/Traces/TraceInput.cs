@@ -56,6 +56,16 @@ public sealed class TraceInput
             }
             else if (System.IO.File.Exists(path))
             {
+                // Unreadable is like missing (a usage error), not a malformed trace or an output failure.
+                try
+                {
+                    System.IO.File.OpenRead(path).Dispose();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new FileNotFoundException($"{path}: cannot be read: {e.Message}");
+                }
+
                 sources.Add(File(path));
             }
             else
@@ -75,8 +85,146 @@ public sealed class TraceInput
         var n = raw.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         Stream stream = new PrefixedStream(magic.AsMemory(0, n), raw);
         return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-            ? new GZipStream(stream, CompressionMode.Decompress)
+            ? new CheckedGZipStream(new TailStream(stream))
             : stream;
+    }
+
+    /// <summary>
+    /// Keeps the last 8 bytes read through it (a gzip member's trailer: CRC-32 and ISIZE) and counts them.
+    /// </summary>
+    private sealed class TailStream(Stream inner) : Stream
+    {
+        private readonly byte[] _tail = new byte[8];
+
+        public long Total { get; private set; }
+
+        /// <summary>The last four bytes (the gzip ISIZE field), little-endian.</summary>
+        public uint LastUInt32
+        {
+            get
+            {
+                uint value = 0;
+                for (var i = 0; i < 4; i++)
+                {
+                    value |= (uint)_tail[(int)((Total - 4 + i) % 8)] << (8 * i);
+                }
+
+                return value;
+            }
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = inner.Read(buffer);
+            var from = Math.Max(0, n - 8);
+            for (var i = from; i < n; i++)
+            {
+                _tail[(int)((Total + i) % 8)] = buffer[i];
+            }
+
+            Total += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>
+    /// Gzip decompression that notices truncation: GZipStream ends silently when its input stops early
+    /// (dotnet/runtime#47563), so at the end the input must have been read to its last byte and its
+    /// last four bytes (ISIZE) must be the decompressed length modulo 2^32. This accepts one gzip member
+    /// (what gzip and the trace tools write); concatenated members fail the check. Problems are
+    /// <see cref="InvalidDataException"/>s, like GZipStream's own.
+    /// </summary>
+    private sealed class CheckedGZipStream(TailStream raw) : Stream
+    {
+        private readonly GZipStream _gzip = new(raw, CompressionMode.Decompress);
+        private long _length;
+        private bool _checked;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = _gzip.Read(buffer);
+            _length += n;
+            if (n == 0 && !buffer.IsEmpty && !_checked)
+            {
+                _checked = true;
+                Span<byte> rest = stackalloc byte[256];
+                if (raw.Read(rest) > 0)
+                {
+                    throw new InvalidDataException("unexpected data after the gzip stream (only one gzip member is read)");
+                }
+
+                if (raw.Total < 18 || raw.LastUInt32 != (uint)_length)
+                {
+                    throw new InvalidDataException("truncated gzip stream, or more than one gzip member (the trailer does not match the data)");
+                }
+            }
+
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _gzip.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     // Gives back the bytes read to sniff the format, then the rest: works on pipes, which cannot seek.

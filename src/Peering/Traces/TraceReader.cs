@@ -13,87 +13,54 @@ public sealed record StepLine(string File, long Line, TraceStep<PgState, PgEvent
 /// </summary>
 public static class TraceReader
 {
-    /// <summary>Every step line of <paramref name="input"/>, in order; summary lines are checked and skipped.</summary>
+    /// <summary>
+    /// Every step line of <paramref name="input"/>, in order, each parsed in full; summary lines are
+    /// checked (TraceSequence) and not returned. Lines are read as they are enumerated, so a malformed
+    /// line throws when the enumeration reaches it.
+    /// </summary>
+    /// <exception cref="MalformedTraceException">The input is not a well-formed trace (docs/trace-input.md).</exception>
     public static IEnumerable<StepLine> ReadSteps(TraceInput input, int maxLineBytes = LineReader.DefaultMaxLineBytes)
     {
-        using var reader = new LineReader(OpenChecked(input), maxLineBytes);
-        long steps = 0;
-        var any = false;
+        using var lines = new TraceLines(input, maxLineBytes);
+        var sequence = default(TraceSequence);
         while (true)
         {
-            byte[] line;
-            int lead;
-            try
+            var (parsed, at) = Next(lines);
+            if (parsed is null)
             {
-                if (!reader.TryReadLine(out var raw))
-                {
-                    break;
-                }
-
-                lead = 0;
-                while (lead < raw.Length && raw[lead] is (byte)' ' or (byte)'\t' or (byte)'\r')
-                {
-                    lead++;
-                }
-
-                line = raw[lead..].TrimEnd(" \t\r"u8).ToArray();
-            }
-            catch (LineTooLongException e)
-            {
-                throw new MalformedTraceException(input.Name, e.LineNumber, 1, e.Message);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new MalformedTraceException(input.Name, reader.LineNumber + 1, 1, $"corrupt gzip stream: {e.Message}");
-            }
-
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            if (line[0] != (byte)'{')
-            {
-                throw new MalformedTraceException(input.Name, reader.LineNumber, lead + 1, "not a JSON object: a trace line starts with '{'");
-            }
-
-            TraceLine parsed;
-            try
-            {
-                parsed = PeeringMachineJson.ParseTraceLine(line);
-            }
-            catch (WireFormatException e)
-            {
-                throw new MalformedTraceException(input.Name, reader.LineNumber, lead + Math.Max(0, e.BytePosition) + 1, e.Problem, e.Path);
+                break;
             }
 
             switch (parsed)
             {
                 case TraceStep<PgState, PgEvent, PgSnapshot, PeeringMachineChecks, PgEffect> step:
-                    steps = step.Step == 0 ? 1 : steps + 1;
-                    any = true;
-                    yield return new StepLine(input.Name, reader.LineNumber, step);
+                    sequence.Step(step.Step, at);
+                    yield return new StepLine(input.Name, at.Line, step);
                     break;
-                case TraceSummary summary when summary.Events != steps:
-                    throw new MalformedTraceException(input.Name, reader.LineNumber, lead + 1, $"summary says {summary.Events} events but the trace has {steps} step lines");
+                case TraceSummary summary:
+                    sequence.Summary(summary.Events, at);
+                    break;
             }
         }
 
-        if (!any)
-        {
-            throw new MalformedTraceException(input.Name, Math.Max(1, reader.LineNumber), 1, "empty trace: no step lines");
-        }
+        sequence.Finish(input.Name, lines.LinesRead);
     }
 
-    private static Stream OpenChecked(TraceInput input)
+    /// <summary>The next non-blank line parsed in full, or null at the end.</summary>
+    private static (TraceLine? Line, LineContext At) Next(TraceLines lines)
     {
+        if (!lines.TryNext(out var line, out var at))
+        {
+            return (null, default);
+        }
+
         try
         {
-            return input.Open();
+            return (PeeringMachineJson.ParseTraceLine(line), at);
         }
-        catch (InvalidDataException e)
+        catch (WireFormatException e)
         {
-            throw new MalformedTraceException(input.Name, 1, 1, $"corrupt gzip stream: {e.Message}");
+            throw at.Malformed(e.BytePosition, e.Problem, e.Path);
         }
     }
 }

@@ -228,9 +228,10 @@ public static partial class GadgetJson
     /// </summary>
     public static global::Gadgets.GadgetEvent ParseEvent(global::System.ReadOnlySpan<byte> json)
     {
+        var r = new global::System.Text.Json.Utf8JsonReader(json);
         try
         {
-            var r = new global::System.Text.Json.Utf8JsonReader(json);
+            CheckUtf8(json);
             Start(ref r);
             var value = ReadEvent(ref r);
             Finish(ref r);
@@ -244,6 +245,10 @@ public static partial class GadgetJson
         {
             throw Malformed(ex, json);
         }
+        catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)
+        {
+            throw new global::Peering.StateMachines.WireFormatException("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex).Located(json);
+        }
     }
 
     /// <summary>
@@ -252,9 +257,10 @@ public static partial class GadgetJson
     /// </summary>
     public static global::Gadgets.GadgetEffect ParseEffect(global::System.ReadOnlySpan<byte> json)
     {
+        var r = new global::System.Text.Json.Utf8JsonReader(json);
         try
         {
-            var r = new global::System.Text.Json.Utf8JsonReader(json);
+            CheckUtf8(json);
             Start(ref r);
             var value = ReadEffect(ref r);
             Finish(ref r);
@@ -268,6 +274,10 @@ public static partial class GadgetJson
         {
             throw Malformed(ex, json);
         }
+        catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)
+        {
+            throw new global::Peering.StateMachines.WireFormatException("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex).Located(json);
+        }
     }
 
     /// <summary>
@@ -276,9 +286,10 @@ public static partial class GadgetJson
     /// </summary>
     public static global::Gadgets.GadgetSnapshot ParseSnapshot(global::System.ReadOnlySpan<byte> json)
     {
+        var r = new global::System.Text.Json.Utf8JsonReader(json);
         try
         {
-            var r = new global::System.Text.Json.Utf8JsonReader(json);
+            CheckUtf8(json);
             Start(ref r);
             var value = Read_GadgetSnapshot(ref r, TagNone);
             Finish(ref r);
@@ -291,6 +302,10 @@ public static partial class GadgetJson
         catch (global::System.Text.Json.JsonException ex)
         {
             throw Malformed(ex, json);
+        }
+        catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)
+        {
+            throw new global::Peering.StateMachines.WireFormatException("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex).Located(json);
         }
     }
 
@@ -326,10 +341,11 @@ public static partial class GadgetJson
     }
 
     /// <summary>
-    /// Writes one step line whose <c>before</c> and <c>before_checks</c> are already encoded (typically the
-    /// previous step's <c>after</c> and <c>after_checks</c>); they are copied as they are, without validation.
+    /// Writes one step line from snapshots and checks that are already encoded, so that each snapshot of a
+    /// trace is encoded once (a step's <c>after</c> is the next step's <c>before</c>). They are copied as they
+    /// are, without validation.
     /// </summary>
-    public static void WriteTraceStep(global::System.Text.Json.Utf8JsonWriter w, long step, global::Gadgets.GadgetMode from, global::Gadgets.GadgetMode to, global::Gadgets.GadgetEvent ev, global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson, global::Gadgets.GadgetSnapshot after, global::Gadgets.GadgetChecks afterChecks, global::System.ReadOnlySpan<global::Gadgets.GadgetEffect> effects)
+    public static void WriteTraceStep(global::System.Text.Json.Utf8JsonWriter w, long step, global::Gadgets.GadgetMode from, global::Gadgets.GadgetMode to, global::Gadgets.GadgetEvent ev, global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson, global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<global::Gadgets.GadgetEffect> effects)
     {
         w.WriteStartObject();
         w.WriteString(Key_kind, Kind_step);
@@ -343,9 +359,9 @@ public static partial class GadgetJson
         w.WritePropertyName(Key_before_checks);
         w.WriteRawValue(beforeChecksJson, skipInputValidation: true);
         w.WritePropertyName(Key_after);
-        Write_GadgetSnapshot(w, after);
+        w.WriteRawValue(afterJson, skipInputValidation: true);
         w.WritePropertyName(Key_after_checks);
-        Write_GadgetChecks(w, afterChecks);
+        w.WriteRawValue(afterChecksJson, skipInputValidation: true);
         w.WriteStartArray(Key_effects);
         foreach (var effect in effects)
         {
@@ -372,9 +388,10 @@ public static partial class GadgetJson
     /// </summary>
     public static global::Peering.StateMachines.TraceLine ParseTraceLine(global::System.ReadOnlySpan<byte> line)
     {
+        var r = new global::System.Text.Json.Utf8JsonReader(line);
         try
         {
-            var r = new global::System.Text.Json.Utf8JsonReader(line);
+            CheckUtf8(line);
             Start(ref r);
             var value = ReadTraceLine(ref r);
             Finish(ref r);
@@ -387,6 +404,10 @@ public static partial class GadgetJson
         catch (global::System.Text.Json.JsonException ex)
         {
             throw Malformed(ex, line);
+        }
+        catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)
+        {
+            throw new global::Peering.StateMachines.WireFormatException("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex).Located(line);
         }
     }
 
@@ -1430,6 +1451,26 @@ public static partial class GadgetJson
         {
             throw new global::Peering.StateMachines.WireFormatException("empty input", 0);
         }
+    }
+
+    /// <summary>
+    /// JSON text is UTF-8 (RFC 8259 §8.1), but Utf8JsonReader does not validate the bytes inside strings:
+    /// the whole input is checked first, and the first invalid byte is the error's position.
+    /// </summary>
+    private static void CheckUtf8(global::System.ReadOnlySpan<byte> json)
+    {
+        if (global::System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return;
+        }
+
+        var at = 0;
+        while (global::System.Text.Rune.DecodeFromUtf8(json.Slice(at), out _, out var length) == global::System.Buffers.OperationStatus.Done)
+        {
+            at += length;
+        }
+
+        throw new global::Peering.StateMachines.WireFormatException("invalid UTF-8 (byte 0x" + json[at].ToString("X2", global::System.Globalization.CultureInfo.InvariantCulture) + ")", at);
     }
 
     private static void Finish(ref global::System.Text.Json.Utf8JsonReader r)

@@ -156,9 +156,10 @@ internal static partial class SwitchJson
     /// </summary>
     public static global::SwitchEvent ParseEvent(global::System.ReadOnlySpan<byte> json)
     {
+        var r = new global::System.Text.Json.Utf8JsonReader(json);
         try
         {
-            var r = new global::System.Text.Json.Utf8JsonReader(json);
+            CheckUtf8(json);
             Start(ref r);
             var value = ReadEvent(ref r);
             Finish(ref r);
@@ -172,6 +173,10 @@ internal static partial class SwitchJson
         {
             throw Malformed(ex, json);
         }
+        catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)
+        {
+            throw new global::Peering.StateMachines.WireFormatException("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex).Located(json);
+        }
     }
 
     /// <summary>
@@ -180,9 +185,10 @@ internal static partial class SwitchJson
     /// </summary>
     public static global::SwitchEffect ParseEffect(global::System.ReadOnlySpan<byte> json)
     {
+        var r = new global::System.Text.Json.Utf8JsonReader(json);
         try
         {
-            var r = new global::System.Text.Json.Utf8JsonReader(json);
+            CheckUtf8(json);
             Start(ref r);
             var value = ReadEffect(ref r);
             Finish(ref r);
@@ -196,6 +202,10 @@ internal static partial class SwitchJson
         {
             throw Malformed(ex, json);
         }
+        catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)
+        {
+            throw new global::Peering.StateMachines.WireFormatException("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex).Located(json);
+        }
     }
 
     /// <summary>
@@ -204,9 +214,10 @@ internal static partial class SwitchJson
     /// </summary>
     public static global::SwitchSnapshot ParseSnapshot(global::System.ReadOnlySpan<byte> json)
     {
+        var r = new global::System.Text.Json.Utf8JsonReader(json);
         try
         {
-            var r = new global::System.Text.Json.Utf8JsonReader(json);
+            CheckUtf8(json);
             Start(ref r);
             var value = Read_SwitchSnapshot(ref r, TagNone);
             Finish(ref r);
@@ -219,6 +230,10 @@ internal static partial class SwitchJson
         catch (global::System.Text.Json.JsonException ex)
         {
             throw Malformed(ex, json);
+        }
+        catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)
+        {
+            throw new global::Peering.StateMachines.WireFormatException("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex).Located(json);
         }
     }
 
@@ -254,10 +269,11 @@ internal static partial class SwitchJson
     }
 
     /// <summary>
-    /// Writes one step line whose <c>before</c> and <c>before_checks</c> are already encoded (typically the
-    /// previous step's <c>after</c> and <c>after_checks</c>); they are copied as they are, without validation.
+    /// Writes one step line from snapshots and checks that are already encoded, so that each snapshot of a
+    /// trace is encoded once (a step's <c>after</c> is the next step's <c>before</c>). They are copied as they
+    /// are, without validation.
     /// </summary>
-    public static void WriteTraceStep(global::System.Text.Json.Utf8JsonWriter w, long step, global::SwitchState from, global::SwitchState to, global::SwitchEvent ev, global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson, global::SwitchSnapshot after, global::SwitchChecks afterChecks, global::System.ReadOnlySpan<global::SwitchEffect> effects)
+    public static void WriteTraceStep(global::System.Text.Json.Utf8JsonWriter w, long step, global::SwitchState from, global::SwitchState to, global::SwitchEvent ev, global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson, global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<global::SwitchEffect> effects)
     {
         w.WriteStartObject();
         w.WriteString(Key_kind, Kind_step);
@@ -271,9 +287,9 @@ internal static partial class SwitchJson
         w.WritePropertyName(Key_before_checks);
         w.WriteRawValue(beforeChecksJson, skipInputValidation: true);
         w.WritePropertyName(Key_after);
-        Write_SwitchSnapshot(w, after);
+        w.WriteRawValue(afterJson, skipInputValidation: true);
         w.WritePropertyName(Key_after_checks);
-        Write_SwitchChecks(w, afterChecks);
+        w.WriteRawValue(afterChecksJson, skipInputValidation: true);
         w.WriteStartArray(Key_effects);
         foreach (var effect in effects)
         {
@@ -300,9 +316,10 @@ internal static partial class SwitchJson
     /// </summary>
     public static global::Peering.StateMachines.TraceLine ParseTraceLine(global::System.ReadOnlySpan<byte> line)
     {
+        var r = new global::System.Text.Json.Utf8JsonReader(line);
         try
         {
-            var r = new global::System.Text.Json.Utf8JsonReader(line);
+            CheckUtf8(line);
             Start(ref r);
             var value = ReadTraceLine(ref r);
             Finish(ref r);
@@ -315,6 +332,10 @@ internal static partial class SwitchJson
         catch (global::System.Text.Json.JsonException ex)
         {
             throw Malformed(ex, line);
+        }
+        catch (global::System.InvalidOperationException) when (r.TokenType is global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName)
+        {
+            throw new global::Peering.StateMachines.WireFormatException("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex).Located(line);
         }
     }
 
@@ -600,6 +621,26 @@ internal static partial class SwitchJson
         {
             throw new global::Peering.StateMachines.WireFormatException("empty input", 0);
         }
+    }
+
+    /// <summary>
+    /// JSON text is UTF-8 (RFC 8259 §8.1), but Utf8JsonReader does not validate the bytes inside strings:
+    /// the whole input is checked first, and the first invalid byte is the error's position.
+    /// </summary>
+    private static void CheckUtf8(global::System.ReadOnlySpan<byte> json)
+    {
+        if (global::System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return;
+        }
+
+        var at = 0;
+        while (global::System.Text.Rune.DecodeFromUtf8(json.Slice(at), out _, out var length) == global::System.Buffers.OperationStatus.Done)
+        {
+            at += length;
+        }
+
+        throw new global::Peering.StateMachines.WireFormatException("invalid UTF-8 (byte 0x" + json[at].ToString("X2", global::System.Globalization.CultureInfo.InvariantCulture) + ")", at);
     }
 
     private static void Finish(ref global::System.Text.Json.Utf8JsonReader r)
