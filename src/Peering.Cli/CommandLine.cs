@@ -19,6 +19,9 @@ public static class ExitCodes
 
     /// <summary>Output could not be written (for example the failure directory).</summary>
     public const int Output = 4;
+
+    /// <summary>A resource bound was reached before the work was done (<c>explore --max-states</c>).</summary>
+    public const int StateBound = 5;
 }
 
 /// <summary>Parsing and dispatch shared by every command.</summary>

@@ -43,7 +43,8 @@ public static class DiagramCommand
 
     /// <summary>
     /// Writes the diagram to <paramref name="stdout"/>. With <paramref name="coverageTraces"/>, the
-    /// coverage figures, unreached and undeclared transitions also go to <paramref name="stderr"/>.
+    /// diagram's closing comments list the coverage, and its summary line and any undeclared moves also
+    /// go to <paramref name="stderr"/>.
     /// Exit 0; 1 when a trace makes a move the declarations do not permit; 2 usage; 3 malformed trace.
     /// </summary>
     public static int Run(DiagramFormat format, string[]? coverageTraces, TextWriter stdout, TextWriter stderr)
@@ -80,9 +81,14 @@ public static class DiagramCommand
             return ExitCodes.Ok;
         }
 
+        // The full lists are the diagram's closing comments; standard error gets the figures and
+        // the moves no declaration permits (the reason for exit code 1).
         foreach (var line in MachineDiagram.CoverageReport(coverage))
         {
-            stderr.WriteLine(line);
+            if (!line.StartsWith("not reached: ", StringComparison.Ordinal) && !line.StartsWith("state-level: ", StringComparison.Ordinal))
+            {
+                stderr.WriteLine(line);
+            }
         }
 
         return coverage.Undeclared.IsEmpty ? ExitCodes.Ok : ExitCodes.Failure;

@@ -17,7 +17,8 @@ public enum DiagramFormat
 /// <summary>
 /// Draws a declared machine (<see cref="MachineDefinition"/>) as a state diagram: every state, in
 /// declaration order; an arrow into the first state (the generated <c>State</c> property starts there);
-/// and one edge per permitted single move (from, to), ordered by the states' indexes, labelled
+/// and one edge per permitted single move (from, to), ordered by the states' indexes (a declared target
+/// equal to its source is not drawn: a transition to the current state is not a move), labelled
 /// with the events whose handlers declare it (in event declaration order) followed by
 /// <c>(continues)</c> when the source state's <see cref="ContinuesAttribute"/> declares it. With a
 /// <see cref="TransitionCoverage"/>, each label item that moves exercised is followed by
@@ -56,6 +57,7 @@ public static partial class MachineDiagram
 
     private static List<Edge> Edges(MachineDefinition machine) =>
         machine.Transitions
+            .Where(t => t.From != t.To)
             .Distinct()
             .GroupBy(t => (t.From, t.To))
             .OrderBy(g => g.Key.From)

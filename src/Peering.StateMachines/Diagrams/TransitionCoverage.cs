@@ -63,8 +63,11 @@ public sealed class TransitionCoverage
     /// <summary>How many recorded moves matched the declared <paramref name="transition"/>.</summary>
     public long Count(DeclaredTransition transition) => _counts.GetValueOrDefault(transition);
 
-    /// <summary>The distinct declared transitions, in declaration order.</summary>
-    public ImmutableArray<DeclaredTransition> Declared => [.. Definition.Transitions.Distinct()];
+    /// <summary>
+    /// The distinct declared transitions that are moves, in declaration order: a declared target equal
+    /// to its source state is left out, since a transition to the current state is not a move.
+    /// </summary>
+    public ImmutableArray<DeclaredTransition> Declared => [.. Definition.Transitions.Where(t => t.From != t.To).Distinct()];
 
     /// <summary>How many distinct declared transitions were exercised at least once.</summary>
     public int Exercised => _counts.Count;

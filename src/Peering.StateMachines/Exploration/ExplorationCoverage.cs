@@ -53,9 +53,14 @@ public sealed class ExplorationCoverage
     /// <summary>Ignored (state, event) pairs never tried.</summary>
     public IReadOnlyList<IgnoredPair> UnreachedIgnored => Definition.Ignored.Where(p => PairCount(p.State, p.Event) == 0).ToArray();
 
-    /// <summary>The distinct permitted single moves (from, to) of the declarations, whatever their cause, ordered by (from, to).</summary>
+    /// <summary>
+    /// The distinct permitted single moves (from, to) of the declarations, whatever their cause, ordered
+    /// by (from, to). A declared target equal to its source is left out: a transition to the current
+    /// state is not a move.
+    /// </summary>
     public IReadOnlyList<SingleMove> DeclaredMoves =>
-        Definition.Transitions.Select(t => new SingleMove(t.From, t.To)).Distinct().OrderBy(m => m.From).ThenBy(m => m.To).ToArray();
+        Definition.Transitions.Where(t => t.From != t.To).Select(t => new SingleMove(t.From, t.To)).Distinct()
+            .OrderBy(m => m.From).ThenBy(m => m.To).ToArray();
 
     /// <summary>Declared single moves made at least once.</summary>
     public IReadOnlyList<SingleMove> ReachedMoves => DeclaredMoves.Where(m => MoveCount(m.From, m.To) > 0).ToArray();

@@ -20,49 +20,33 @@ public enum TraceFormat
 public static class TraceGeneration
 {
     /// <summary>Writes the trace for <paramref name="seed"/>; returns the number of step lines.</summary>
-    public static long Write(Stream output, Profile profile, ulong seed, long maxEvents, TraceFormat format)
+    public static long Write(Stream output, Profile profile, ulong seed, long maxEvents, TraceFormat format, IReducer? reducer = null)
     {
-        var generator = new EventGenerator(profile, new Rng(seed));
-        var machine = new PeeringMachine();
-        var encoder = new StepEncoder();
-        var legacy = format == TraceFormat.Legacy ? new LegacyWriter(output) : null;
-        var buffered = new BufferedStream(output, 1 << 16);
-
-        PgEvent e = generator.BuildInitialize();
-        var count = generator.DrawEventCount(maxEvents);
-        long steps = 0;
-        for (long i = 0; i <= Math.Max(count, 0); i++)
+        var trace = new GeneratedTrace(profile, seed, maxEvents, reducer);
+        if (format == TraceFormat.Legacy)
         {
-            if (i > 0)
+            var legacy = new LegacyWriter(output);
+            while (trace.MoveNext())
             {
-                e = generator.Next(machine.TakeSnapshot());
+                legacy.WriteStep(trace.Event, trace.After, PeeringMachine.EvaluateChecks(trace.After));
             }
 
-            var from = machine.State;
-            machine.Apply(e);
-            var after = machine.TakeSnapshot();
-            var checks = PeeringMachine.EvaluateChecks(after);
-            if (legacy is null)
-            {
-                buffered.Write(encoder.EncodeStep(i, from, machine.State, e, after, checks, machine.LastEffects));
-                buffered.WriteByte((byte)'\n');
-            }
-            else
-            {
-                legacy.WriteStep(e, after, checks);
-            }
-
-            steps++;
+            legacy.Flush();
+            return trace.StepCount;
         }
 
-        if (legacy is null)
+        var encoder = new StepEncoder();
+        var buffered = new BufferedStream(output, 1 << 16);
+        while (trace.MoveNext())
         {
-            buffered.Write(encoder.EncodeSummary(seed, steps));
+            buffered.Write(encoder.EncodeStep(
+                trace.Step, trace.From, trace.To, trace.Event, trace.After, PeeringMachine.EvaluateChecks(trace.After), trace.Effects));
             buffered.WriteByte((byte)'\n');
         }
 
+        buffered.Write(encoder.EncodeSummary(seed, trace.StepCount));
+        buffered.WriteByte((byte)'\n');
         buffered.Flush();
-        legacy?.Flush();
-        return steps;
+        return trace.StepCount;
     }
 }

@@ -128,7 +128,8 @@ public static class Authority
     /// </summary>
     public static OsdSet Targets(ValueList<PeerRecoveryPlan> peerPlans, ValueList<ObjRecovery> localPlan, ulong localSeq, ulong authSeq, int whoami)
     {
-        Span<int> ids = stackalloc int[peerPlans.Count + 1];
+        // On the stack only while small: the count comes from the input (acting lists may be long).
+        Span<int> ids = peerPlans.Count < 64 ? stackalloc int[peerPlans.Count + 1] : new int[peerPlans.Count + 1];
         var n = 0;
         foreach (var plan in peerPlans)
         {

@@ -98,7 +98,8 @@ public static class Images
     /// </summary>
     public static ValueList<ObjRecovery> Gaps(ObjectImage image, AuthorityImage sources, ValueList<ObjRecovery> previous = default)
     {
-        Span<ObjRecovery> gaps = stackalloc ObjRecovery[sources.Count];
+        // On the stack only while small: the count comes from the input, and a large stackalloc overflows the stack.
+        Span<ObjRecovery> gaps = sources.Count <= 32 ? stackalloc ObjRecovery[sources.Count] : new ObjRecovery[sources.Count];
         var n = 0;
         foreach (var (obj, osd, len) in sources)
         {

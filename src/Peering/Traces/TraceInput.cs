@@ -194,12 +194,12 @@ public sealed class TraceInput
                 Span<byte> rest = stackalloc byte[256];
                 if (raw.Read(rest) > 0)
                 {
-                    throw new InvalidDataException("unexpected data after the gzip stream (only one gzip member is read)");
+                    throw new InvalidDataException("unexpected data after the gzip member (only one member is read)");
                 }
 
                 if (raw.Total < 18 || raw.LastUInt32 != (uint)_length)
                 {
-                    throw new InvalidDataException("truncated gzip stream, or more than one gzip member (the trailer does not match the data)");
+                    throw new InvalidDataException("truncated, or more than one gzip member (the trailer does not match the data)");
                 }
             }
 

@@ -1,0 +1,296 @@
+using Peering.Generation;
+using Peering.Machine;
+using Peering.Model;
+
+namespace Peering.Exploration;
+
+/// <summary>
+/// The finite event alphabet of a snapshot: every event the generator's builders (GENERATOR.md §6)
+/// could produce from it in <see cref="World"/>, with each random draw replaced by every value of
+/// the world's small sets, and the event kinds of the profile's table for the snapshot's state
+/// (GENERATOR.md §5). docs/exploration.md lists it exactly, with the few narrowings that keep it small.
+/// </summary>
+public sealed class EventAlphabet
+{
+    private readonly IReadOnlyList<ValueList<int>>[] _actingLists;
+
+    /// <summary>The alphabet of <paramref name="world"/>.</summary>
+    public EventAlphabet(ExplorationWorld world)
+    {
+        World = world;
+
+        // RandomActing (GENERATOR.md §6.1) draws 1..min(num_osds, pool_size) distinct OSDs in any order.
+        _actingLists = new IReadOnlyList<ValueList<int>>[4];
+        for (var poolSize = 1; poolSize <= 3; poolSize++)
+        {
+            _actingLists[poolSize] = world.OrderedSelections(1, Math.Min(world.Osds, poolSize));
+        }
+    }
+
+    /// <summary>The world.</summary>
+    public ExplorationWorld World { get; }
+
+    /// <summary>The event kinds generated in <paramref name="state"/>, in the order of the profile's table.</summary>
+    public static IReadOnlyList<Type> Kinds(Profile profile, PgState state) => profile == Profile.LeanCore
+        ? state switch
+        {
+            PgState.GetPeerInfo => [typeof(PeerInfoReceived), typeof(PeerQueryTimeout), typeof(AdvanceMap)],
+            PgState.WaitUpThru => [typeof(UpThruUpdated), typeof(PeerInfoReceived), typeof(AdvanceMap)],
+            PgState.Active => [typeof(AdvanceMap), typeof(ActivateCommitted), typeof(AllReplicasRecovered), typeof(RecoveryComplete)],
+            PgState.Recovering => [typeof(AdvanceMap), typeof(RecoveryComplete), typeof(AllReplicasRecovered), typeof(ActivateCommitted)],
+            PgState.Clean => [typeof(AdvanceMap), typeof(ActivateCommitted)],
+            PgState.Stray => [typeof(AdvanceMap), typeof(ReplicaActivate)],
+            PgState.ReplicaActive => [typeof(AdvanceMap), typeof(ReplicaRecoveryComplete), typeof(ReplicaActivate)],
+            PgState.Down => [typeof(PeerInfoReceived), typeof(PeerQueryTimeout), typeof(AdvanceMap)],
+            PgState.Incomplete => [typeof(PeerInfoReceived), typeof(AdvanceMap)],
+            PgState.Deleting => [typeof(DeleteComplete)],
+            _ => [typeof(AdvanceMap)],
+        }
+        : state switch
+        {
+            PgState.GetPeerInfo => [typeof(PeerInfoReceived), typeof(PeerQueryTimeout), typeof(AdvanceMap), typeof(DeleteStart)],
+            PgState.WaitUpThru => [typeof(UpThruUpdated), typeof(PeerInfoReceived), typeof(AdvanceMap), typeof(DeleteStart)],
+            PgState.Active => [typeof(AdvanceMap), typeof(ActivateCommitted), typeof(AllReplicasRecovered), typeof(RecoveryComplete), typeof(DeleteStart)],
+            PgState.Recovering => [typeof(RecoveryComplete), typeof(AllReplicasRecovered), typeof(AdvanceMap), typeof(ActivateCommitted), typeof(DeleteStart)],
+            PgState.Clean => [typeof(AdvanceMap), typeof(ActivateCommitted), typeof(DeleteStart)],
+            PgState.Stray => [typeof(ReplicaActivate), typeof(AdvanceMap), typeof(DeleteStart)],
+            PgState.ReplicaActive => [typeof(ReplicaRecoveryComplete), typeof(AdvanceMap), typeof(ReplicaActivate), typeof(DeleteStart)],
+            PgState.Down => [typeof(PeerInfoReceived), typeof(AdvanceMap), typeof(PeerQueryTimeout), typeof(DeleteStart)],
+            PgState.Incomplete => [typeof(PeerInfoReceived), typeof(AdvanceMap), typeof(DeleteStart)],
+            PgState.Deleting => [typeof(DeleteComplete), typeof(AdvanceMap)],
+            _ => [typeof(AdvanceMap)],
+        };
+
+    /// <summary>Appends the alphabet of <paramref name="s"/>.</summary>
+    public void AddEvents(PgSnapshot s, List<PgEvent> events)
+    {
+        foreach (var kind in Kinds(World.Profile, s.State))
+        {
+            if (kind == typeof(AdvanceMap))
+            {
+                AdvanceMaps(s, events);
+            }
+            else if (kind == typeof(PeerInfoReceived))
+            {
+                PeerInfos(s, events);
+            }
+            else if (kind == typeof(PeerQueryTimeout))
+            {
+                foreach (var osd in Others(s))
+                {
+                    events.Add(new PeerQueryTimeout(osd));
+                }
+            }
+            else if (kind == typeof(UpThruUpdated))
+            {
+                events.Add(new UpThruUpdated(s.Epoch));
+                events.Add(new UpThruUpdated(PreviousEpoch(s)));
+            }
+            else if (kind == typeof(RecoveryComplete))
+            {
+                Recoveries(s, events);
+            }
+            else if (kind == typeof(AllReplicasRecovered))
+            {
+                Batches(s, events);
+            }
+            else if (kind == typeof(ReplicaActivate))
+            {
+                Activations(s, events);
+            }
+            else if (kind == typeof(ReplicaRecoveryComplete))
+            {
+                ReplicaRecoveries(s, events);
+            }
+            else if (kind == typeof(ActivateCommitted))
+            {
+                events.Add(new ActivateCommitted());
+            }
+            else if (kind == typeof(DeleteStart))
+            {
+                events.Add(new DeleteStart());
+            }
+            else
+            {
+                events.Add(new DeleteComplete());
+            }
+        }
+    }
+
+    /// <summary>The alphabet of <paramref name="s"/> as a new list.</summary>
+    public List<PgEvent> EventsFor(PgSnapshot s)
+    {
+        var events = new List<PgEvent>();
+        AddEvents(s, events);
+        return events;
+    }
+
+    // OtherOsd(): every OSD but whoami (the generator's fallback to whoami after 20 equal draws is left out).
+    private IEnumerable<int> Others(PgSnapshot s) => Enumerable.Range(0, World.Osds).Where(x => x != s.Whoami);
+
+    private static uint StaleEpoch(PgSnapshot s) => s.LastPeeringReset > 1 ? s.LastPeeringReset - 1 : 0;
+
+    private static uint PreviousEpoch(PgSnapshot s) => s.Epoch > 1 ? s.Epoch - 1 : 1;
+
+    /// <summary>
+    /// §6.1: the current acting set with every min size; every other acting list with the current min
+    /// size; the acting set [whoami] with each other OSD as prior, and with the invalid prior [whoami, whoami].
+    /// </summary>
+    private void AdvanceMaps(PgSnapshot s, List<PgEvent> events)
+    {
+        var epoch = s.Epoch + 1;
+        AdvanceMap Map(ValueList<int> osds, int minSize, ValueList<int> prior) =>
+            new(epoch, new ActingSet(osds, epoch), new ActingSet(osds, epoch), s.PoolSize, minSize, prior);
+
+        for (var minSize = 1; minSize <= s.PoolSize; minSize++)
+        {
+            events.Add(Map(s.Acting.Osds, minSize, default));
+        }
+
+        foreach (var osds in _actingLists[Math.Clamp(s.PoolSize, 1, 3)])
+        {
+            if (osds != s.Acting.Osds)
+            {
+                events.Add(Map(osds, s.PoolMinSize, default));
+            }
+        }
+
+        ValueList<int> alone = [s.Whoami];
+        if (alone != s.Acting.Osds)
+        {
+            foreach (var osd in Others(s))
+            {
+                events.Add(Map(alone, s.PoolMinSize, [osd]));
+            }
+
+            events.Add(Map(alone, s.PoolMinSize, [s.Whoami, s.Whoami]));
+        }
+    }
+
+    /// <summary>
+    /// §6.2: from each other OSD, each image of the world (sequence = its total length, LES = the
+    /// current epoch, LIS 0), query epoch = LPR; and one stale report (query epoch LPR-1).
+    /// </summary>
+    private void PeerInfos(PgSnapshot s, List<PgEvent> events)
+    {
+        foreach (var osd in Others(s))
+        {
+            foreach (var image in World.Images)
+            {
+                events.Add(new PeerInfoReceived(osd, Report(osd, image, s.Epoch), s.LastPeeringReset));
+            }
+        }
+
+        var first = Others(s).First();
+        events.Add(new PeerInfoReceived(first, Report(first, default, s.Epoch), StaleEpoch(s)));
+    }
+
+    private static PeerInfo Report(int osd, ObjectImage image, uint epoch) =>
+        new(osd, ExplorationWorld.SeqOf(image), image.L0(), image, default, epoch, 0);
+
+    /// <summary>§6.5: each recovery target, then each other OSD, epoch LPR; and one stale completion.</summary>
+    private void Recoveries(PgSnapshot s, List<PgEvent> events)
+    {
+        var peers = s.RecoveryTargets.AsSpan().ToArray().Concat(Others(s)).Distinct().ToArray();
+        foreach (var peer in peers)
+        {
+            events.Add(new RecoveryComplete(peer, s.LastPeeringReset));
+        }
+
+        events.Add(new RecoveryComplete(peers[0], StaleEpoch(s)));
+    }
+
+    /// <summary>
+    /// §6.6: the targets not yet recovered (ascending), epoch LPR; the mutated list (its last element
+    /// dropped, or each other OSD alone when it is empty); and the unmutated list with the stale epoch.
+    /// </summary>
+    private void Batches(PgSnapshot s, List<PgEvent> events)
+    {
+        var pending = new List<int>();
+        foreach (var t in s.RecoveryTargets)
+        {
+            if (!s.Recovered.Contains(t))
+            {
+                pending.Add(t);
+            }
+        }
+
+        events.Add(new AllReplicasRecovered(s.LastPeeringReset, ValueList.Create<int>(pending.ToArray())));
+        if (pending.Count > 0)
+        {
+            events.Add(new AllReplicasRecovered(s.LastPeeringReset, ValueList.Create<int>(pending.ToArray().AsSpan(0, pending.Count - 1))));
+        }
+        else
+        {
+            foreach (var osd in Others(s))
+            {
+                events.Add(new AllReplicasRecovered(s.LastPeeringReset, [osd]));
+            }
+        }
+
+        events.Add(new AllReplicasRecovered(StaleEpoch(s), ValueList.Create<int>(pending.ToArray())));
+    }
+
+    /// <summary>
+    /// §6.7: from the acting primary (each other OSD when there is none), activation epoch = the current
+    /// or the previous epoch. lean-core echoes the receiver's authority; full also lets each non-empty
+    /// image of the world stand in for a missing authority.
+    /// </summary>
+    private void Activations(PgSnapshot s, List<PgEvent> events)
+    {
+        var senders = s.Acting.Primary >= 0 ? [s.Acting.Primary] : Others(s).ToArray();
+        var added = new HashSet<PgEvent>();
+        foreach (var from in senders)
+        {
+            foreach (var epoch in new[] { s.Epoch, PreviousEpoch(s) })
+            {
+                if (World.Profile == Profile.LeanCore)
+                {
+                    var info = new PeerInfo(from, s.AuthSeq, s.AuthImage.L0(), s.AuthImage, s.AuthBlobMeta, epoch, epoch);
+                    Add(events, added, new ReplicaActivate(from, info, s.AuthSources, s.AuthBlobMeta, s.AuthSeq, epoch));
+                    continue;
+                }
+
+                foreach (var random in World.Images.Where(i => !i.IsEmpty))
+                {
+                    var seq = s.AuthSeq > 0 ? s.AuthSeq : ExplorationWorld.SeqOf(random);
+                    var image = s.AuthImage.IsEmpty ? random : s.AuthImage;
+                    var info = new PeerInfo(from, seq, random.L0(), image, s.AuthBlobMeta, epoch, 0);
+                    Add(events, added, new ReplicaActivate(from, info, s.AuthSources, s.AuthBlobMeta, seq, epoch));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// §6.8: recovered image = the authority's (or, when it is empty, each image of the world, the
+    /// default being empty), sequence = the default (auth_seq, or the image's total length when that
+    /// is 0) or each sequence of the world, activation epoch = the current or the previous epoch.
+    /// </summary>
+    private void ReplicaRecoveries(PgSnapshot s, List<PgEvent> events)
+    {
+        // With a non-empty authority the recovered image is the authority's and new_committed_length
+        // is never read (REDUCER.md §7.10 row 3): the random lengths would only repeat the default.
+        IEnumerable<ObjectImage> images = s.AuthImage.IsEmpty ? World.Images : [s.AuthImage];
+        var added = new HashSet<PgEvent>();
+        foreach (var epoch in new[] { s.Epoch, PreviousEpoch(s) })
+        {
+            foreach (var image in images)
+            {
+                var fallback = s.AuthSeq > 0 ? s.AuthSeq : ExplorationWorld.SeqOf(image);
+                foreach (var seq in World.Seqs.Prepend(fallback))
+                {
+                    Add(events, added, new ReplicaRecoveryComplete(seq, image.L0(), image, epoch));
+                }
+            }
+        }
+    }
+
+    private static void Add(List<PgEvent> events, HashSet<PgEvent> added, PgEvent e)
+    {
+        if (added.Add(e))
+        {
+            events.Add(e);
+        }
+    }
+}
