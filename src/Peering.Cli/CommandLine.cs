@@ -20,6 +20,9 @@ public static class ExitCodes
     /// <summary>Output could not be written (for example the failure directory).</summary>
     public const int Output = 4;
 
+    /// <summary>Interrupted (Ctrl-C) before the end, with no failure found (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>A resource bound was reached before the work was done (<c>explore --max-states</c>).</summary>
     public const int StateBound = 5;
 }

@@ -58,7 +58,11 @@ public static class ExploreCommand
     }
 
     /// <summary>Runs an exploration, prints the report to <paramref name="stdout"/>, progress and errors to <paramref name="stderr"/>; returns the exit code.</summary>
-    public static int Run(ExploreSettings settings, TextWriter stdout, TextWriter stderr)
+    public static int Run(ExploreSettings settings, TextWriter stdout, TextWriter stderr) => Run(settings, stdout, stderr, null);
+
+    /// <summary>The same with another model of the same world (tests plant violations through it).</summary>
+    internal static int Run(
+        ExploreSettings settings, TextWriter stdout, TextWriter stderr, Func<ExplorationWorld, IExplorationModel<PgSnapshot, PgEvent>>? modelOf)
     {
         if (settings.Validate() is { } problem)
         {
@@ -66,7 +70,8 @@ public static class ExploreCommand
             return ExitCodes.Usage;
         }
 
-        var model = new PeeringExplorationModel(new ExplorationWorld(settings.Profile, settings.Osds, settings.Objects, settings.MaxLength));
+        var world = new ExplorationWorld(settings.Profile, settings.Osds, settings.Objects, settings.MaxLength);
+        var model = modelOf?.Invoke(world) ?? new PeeringExplorationModel(world);
         stdout.WriteLine(
             $"explore: profile {settings.Profile.Name()}, {settings.Osds} OSDs, {settings.Objects} object(s), lengths 0..{settings.MaxLength}, " +
             $"depth {settings.Depth}, {settings.Jobs} job(s), {model.InitialEvents.Count} initial configurations");

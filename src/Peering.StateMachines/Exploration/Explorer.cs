@@ -58,16 +58,11 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
         var exhausted = false;
         for (var depth = 1; depth <= _options.MaxDepth && _status == ExplorationStatus.Completed; depth++)
         {
-            if (frontier.Count == 0)
+            frontier = Level(frontier, depth);
+            if (_levels[depth] == 0 && _status == ExplorationStatus.Completed)
             {
                 exhausted = true;
                 break;
-            }
-
-            frontier = Level(frontier, depth);
-            if (frontier.Count == 0 && _status == ExplorationStatus.Completed)
-            {
-                exhausted = true;
             }
         }
 
@@ -107,15 +102,17 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
         }
 
         _levels.Add(0);
-        Merge(-1, found, next, 0);
+        Merge(-1, found, _options.MaxDepth > 0 ? next : null, 0);
         Report(0);
         return next;
     }
 
+    // The snapshots of the last depth are checked but never expanded, so they are not kept.
     private List<Node> Level(List<Node> frontier, int depth)
     {
         _levels.Add(0);
         var next = new List<Node>();
+        var keep = depth < _options.MaxDepth ? next : null;
         var batch = new List<Candidate>?[Math.Min(_options.BatchSize, frontier.Count)];
         for (var start = 0; start < frontier.Count && _status == ExplorationStatus.Completed; start += batch.Length)
         {
@@ -125,10 +122,12 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             {
                 if (batch[i] is { } found)
                 {
-                    Merge(frontier[start + i].Id, found, next, depth);
+                    Merge(frontier[start + i].Id, found, keep, depth);
                 }
 
+                // Expanded: let the snapshot go while the next depth grows.
                 batch[i] = null;
+                frontier[start + i] = default;
             }
 
             CheckMemory(next);
@@ -172,7 +171,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
     }
 
     // Adds the candidates of one parent in event order: the first time a hash is seen wins.
-    private void Merge(int parent, List<Candidate> found, List<Node> next, int depth)
+    private void Merge(int parent, List<Candidate> found, List<Node>? next, int depth)
     {
         foreach (var c in found)
         {
@@ -192,7 +191,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             _parents.Add(parent);
             _events.Add(c.Event);
             _levels[depth]++;
-            next.Add(new Node(id, c.After));
+            next?.Add(new Node(id, c.After));
             if (c.Violations != 0)
             {
                 _violation = (id, c.Violations, depth);

@@ -12,7 +12,8 @@ namespace Peering.Exploration;
 /// </summary>
 public sealed class EventAlphabet
 {
-    private readonly IReadOnlyList<ValueList<int>>[] _actingLists;
+    // [pool size][whoami]: the acting lists RandomActing can draw that whoami leads.
+    private readonly ValueList<int>[][][] _primaryLists;
 
     /// <summary>The alphabet of <paramref name="world"/>.</summary>
     public EventAlphabet(ExplorationWorld world)
@@ -20,10 +21,11 @@ public sealed class EventAlphabet
         World = world;
 
         // RandomActing (GENERATOR.md §6.1) draws 1..min(num_osds, pool_size) distinct OSDs in any order.
-        _actingLists = new IReadOnlyList<ValueList<int>>[4];
+        _primaryLists = new ValueList<int>[4][][];
         for (var poolSize = 1; poolSize <= 3; poolSize++)
         {
-            _actingLists[poolSize] = world.OrderedSelections(1, Math.Min(world.Osds, poolSize));
+            var lists = world.OrderedSelections(1, Math.Min(world.Osds, poolSize));
+            _primaryLists[poolSize] = Enumerable.Range(0, world.Osds).Select(w => lists.Where(l => l[0] == w).ToArray()).ToArray();
         }
     }
 
@@ -133,8 +135,12 @@ public sealed class EventAlphabet
     private static uint PreviousEpoch(PgSnapshot s) => s.Epoch > 1 ? s.Epoch - 1 : 1;
 
     /// <summary>
-    /// §6.1: the current acting set with every min size; every other acting list with the current min
-    /// size; the acting set [whoami] with each other OSD as prior, and with the invalid prior [whoami, whoami].
+    /// §6.1, new epoch = epoch + 1, up = acting, pool size unchanged: (1) the current acting set with
+    /// each min size <c>1..pool size</c>; with the current min size: (2) every other acting list led by
+    /// whoami (a new primary interval); (3) for each other OSD x, [x, whoami] (a new replica interval)
+    /// and [x] (a new stray interval); (4) [whoami] and [whoami, x] for each other x, each with each
+    /// other OSD y not in the list as prior; (5) [whoami] with the invalid prior [whoami, whoami].
+    /// Lists the current acting set equals are left out of (2) to (5) (same interval: (1) covers them).
     /// </summary>
     private void AdvanceMaps(PgSnapshot s, List<PgEvent> events)
     {
@@ -147,23 +153,51 @@ public sealed class EventAlphabet
             events.Add(Map(s.Acting.Osds, minSize, default));
         }
 
-        foreach (var osds in _actingLists[Math.Clamp(s.PoolSize, 1, 3)])
+        var w = s.Whoami;
+        var maxSize = Math.Min(World.Osds, s.PoolSize);
+        var others = Others(s).ToArray();
+        var lists = new List<(ValueList<int> Osds, ValueList<int> Prior)>();
+        foreach (var osds in _primaryLists[Math.Clamp(s.PoolSize, 1, 3)][w])
         {
-            if (osds != s.Acting.Osds)
+            lists.Add((osds, default));
+        }
+
+        foreach (var x in others)
+        {
+            if (maxSize >= 2)
             {
-                events.Add(Map(osds, s.PoolMinSize, default));
+                lists.Add(([x, w], default));
+            }
+
+            lists.Add(([x], default));
+        }
+
+        foreach (var y in others)
+        {
+            lists.Add(([w], [y]));
+        }
+
+        if (maxSize >= 2)
+        {
+            foreach (var x in others)
+            {
+                foreach (var y in others)
+                {
+                    if (y != x)
+                    {
+                        lists.Add(([w, x], [y]));
+                    }
+                }
             }
         }
 
-        ValueList<int> alone = [s.Whoami];
-        if (alone != s.Acting.Osds)
+        lists.Add(([w], [w, w]));
+        foreach (var (osds, prior) in lists)
         {
-            foreach (var osd in Others(s))
+            if (osds != s.Acting.Osds)
             {
-                events.Add(Map(alone, s.PoolMinSize, [osd]));
+                events.Add(Map(osds, s.PoolMinSize, prior));
             }
-
-            events.Add(Map(alone, s.PoolMinSize, [s.Whoami, s.Whoami]));
         }
     }
 
@@ -177,13 +211,18 @@ public sealed class EventAlphabet
         {
             foreach (var image in World.Images)
             {
-                events.Add(new PeerInfoReceived(osd, Report(osd, image, s.Epoch), s.LastPeeringReset));
+                events.Add(new PeerInfoReceived(osd, Report(osd, image, ReportedLes(s)), s.LastPeeringReset));
             }
         }
 
         var first = Others(s).First();
-        events.Add(new PeerInfoReceived(first, Report(first, default, s.Epoch), StaleEpoch(s)));
+        events.Add(new PeerInfoReceived(first, Report(first, default, ReportedLes(s)), StaleEpoch(s)));
     }
+
+    // The generator draws a report's LES from [max(1, epoch-5), epoch]; the reducer never reads a
+    // peer's LES, so one value stands for all: the interval's start (LPR) where the range allows, which
+    // keeps a report the same across same-interval map bumps.
+    private static uint ReportedLes(PgSnapshot s) => Math.Max(s.LastPeeringReset, s.Epoch > 5 ? s.Epoch - 5 : 1);
 
     private static PeerInfo Report(int osd, ObjectImage image, uint epoch) =>
         new(osd, ExplorationWorld.SeqOf(image), image.L0(), image, default, epoch, 0);

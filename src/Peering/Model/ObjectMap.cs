@@ -45,17 +45,27 @@ public readonly struct ObjectMap<T> : IEquatable<ObjectMap<T>>, IReadOnlyList<T>
     /// <summary>The entry for <paramref name="obj"/>, if present.</summary>
     public bool TryGet(ulong obj, out T entry)
     {
-        foreach (var e in AsSpan())
+        // Binary search (entries are in ascending object order): a lookup in a long image from the
+        // input must not make the steps that look up every entry quadratic.
+        var span = AsSpan();
+        int lo = 0, hi = span.Length - 1;
+        while (lo <= hi)
         {
-            if (e.Obj == obj)
+            var mid = (int)((uint)(lo + hi) >> 1);
+            var at = span[mid].Obj;
+            if (at == obj)
             {
-                entry = e;
+                entry = span[mid];
                 return true;
             }
 
-            if (e.Obj > obj)
+            if (at < obj)
             {
-                break;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
 

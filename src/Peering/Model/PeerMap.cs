@@ -32,12 +32,27 @@ public readonly struct PeerMap : IEquatable<PeerMap>, IReadOnlyList<PeerInfo>
     /// <summary>The info stored for <paramref name="osd"/>.</summary>
     public bool TryGet(int osd, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeerInfo? info)
     {
-        foreach (var p in AsSpan())
+        // Binary search (peers are in ascending OSD order): acting lists and peer maps from the
+        // input may be long, and every acting entry is looked up.
+        var span = AsSpan();
+        int lo = 0, hi = span.Length - 1;
+        while (lo <= hi)
         {
-            if (p.Osd == osd)
+            var mid = (int)((uint)(lo + hi) >> 1);
+            var at = span[mid].Osd;
+            if (at == osd)
             {
-                info = p;
+                info = span[mid];
                 return true;
+            }
+
+            if (at < osd)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
 

@@ -18,14 +18,23 @@ internal ref struct SortedScratch<T>(Span<T> initial)
     /// <summary>The index of <paramref name="obj"/>, or where it would be inserted.</summary>
     public readonly int Find(ulong obj, out bool found)
     {
-        var at = 0;
-        while (at < Count && _items[at].Obj < obj)
+        // Binary search for the first entry not below obj (a linear scan made long images quadratic).
+        int lo = 0, hi = Count;
+        while (lo < hi)
         {
-            at++;
+            var mid = (int)((uint)(lo + hi) >> 1);
+            if (_items[mid].Obj < obj)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
         }
 
-        found = at < Count && _items[at].Obj == obj;
-        return at;
+        found = lo < Count && _items[lo].Obj == obj;
+        return lo;
     }
 
     /// <summary>Inserts <paramref name="item"/> at <paramref name="at"/>, keeping later entries in order.</summary>

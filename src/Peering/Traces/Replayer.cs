@@ -38,12 +38,15 @@ public sealed class Replayer
     private readonly Stream? _rewrite;
     private readonly StepEncoder _encoder = new();
     private readonly int _maxLineBytes;
+    private readonly IReducer _reducer;
 
     /// <summary>A checking replayer, or a rewriting one when <paramref name="rewrite"/> is given.</summary>
-    public Replayer(Stream? rewrite = null, int maxLineBytes = LineReader.DefaultMaxLineBytes)
+    /// <param name="reducer">The reducer to re-execute with (the real one by default; the shrinker passes its own).</param>
+    public Replayer(Stream? rewrite = null, int maxLineBytes = LineReader.DefaultMaxLineBytes, IReducer? reducer = null)
     {
         _rewrite = rewrite;
         _maxLineBytes = maxLineBytes;
+        _reducer = reducer ?? PeeringReducer.Instance;
     }
 
     /// <summary>
@@ -73,7 +76,7 @@ public sealed class Replayer
 
     private (long Steps, long Traces, Divergence? Divergence) RunOne(TraceInput source)
     {
-        var cursor = new Cursor(_encoder);
+        var cursor = new Cursor(_encoder, _reducer);
         var sequence = default(TraceSequence);
         using var lines = new TraceLines(source, _maxLineBytes);
         while (lines.TryNext(out var line, out var at))
@@ -304,9 +307,9 @@ public sealed class Replayer
     private sealed record OurStep(PgSnapshot Before, PeeringMachineChecks BeforeChecks, PgState From, PgSnapshot After, PeeringMachineChecks AfterChecks, PgState To, PgEffect[] Effects);
 
     /// <summary>The replay cursor: the machine, its last snapshot and checks, and the encoder.</summary>
-    private sealed class Cursor(StepEncoder encoder)
+    private sealed class Cursor(StepEncoder encoder, IReducer reducer)
     {
-        private PeeringMachine _machine = new();
+        private IReducerSession _machine = reducer.Start();
         private PgSnapshot _before = PgSnapshot.Fresh;
         private PeeringMachineChecks _beforeChecks = PeeringMachine.EvaluateChecks(PgSnapshot.Fresh);
         private PgSnapshot _after = PgSnapshot.Fresh;
@@ -322,7 +325,7 @@ public sealed class Replayer
 
         public void StartTrace()
         {
-            _machine = new PeeringMachine();
+            _machine = reducer.Start();
             _after = PgSnapshot.Fresh;
             _afterChecks = PeeringMachine.EvaluateChecks(_after);
             encoder.Reset();

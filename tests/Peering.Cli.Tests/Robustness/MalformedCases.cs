@@ -18,7 +18,7 @@ public sealed record MalformedCase(string Name, string FileName, byte[] Bytes, l
 
 /// <summary>
 /// The catalogue of malformed traces (issue 6 item 1), built from a trace this reducer generated
-/// (seed 1, lean-core). Line 1 is step 0: an Initialize with pgid 1, whoami 0, epoch 10, whose first
+/// (seed 1, lean-core). Line 1 is step 0: an Initialize with pgid 1, whoami 3, epoch 10, whose first
 /// effect is the LogTransition "start peering as primary" (TRACE-SCHEMA.md §8 has the same line).
 /// </summary>
 public static class MalformedCases
@@ -83,7 +83,7 @@ public static class MalformedCases
         Line1("invalid-json", invalid, Col(invalid, "x,"), "malformed JSON: 'x' is an invalid end of a number. Expected a delimiter.", "$.step");
 
         var garbage = l1 + "{}";
-        Line1("data-after-the-object", garbage, l1.Length + 1, "malformed JSON: '{' is invalid after a single JSON value. Expected end of data.", "");
+        Line1("data-after-the-object", garbage, l1.Length + 1, "malformed JSON: '{' is invalid after a single JSON value. Expected end of data.", "$");
 
         Line1("unknown-line-kind", ReplaceFirst(l1, "\"kind\":\"step\"", "\"kind\":\"stop\""), 9, "unknown line kind 'stop'", "$.kind");
 
@@ -99,7 +99,7 @@ public static class MalformedCases
         var nested = ReplaceFirst(l1, "\"state\":\"Initial\"", "\"state\":\"Limbo\"");
         Line1("unknown-snapshot-state", nested, Col(nested, "\"Limbo\""), "unknown state 'Limbo'", "$.before.state");
 
-        var str = ReplaceFirst(l1, "\"whoami\":0,", "\"whoami\":\"0\",");
+        var str = ReplaceFirst(l1, "\"whoami\":3,", "\"whoami\":\"0\",");
         Line1("string-for-integer", str, Col(str, "\"0\""), "expected an integer, found a string", "$.event.whoami");
 
         var num = ReplaceFirst(l1, "\"need_up_thru\":false", "\"need_up_thru\":0");
@@ -130,10 +130,10 @@ public static class MalformedCases
         var big = ReplaceFirst(l1, "\"pgid\":1,", "\"pgid\":18446744073709551616,");
         Line1("beyond-64-bits", big, Col(big, "18446744073709551616"), "18446744073709551616 is out of range for ulong", "$.event.pgid");
 
-        var osd = ReplaceFirst(l1, "\"whoami\":0,", "\"whoami\":2147483648,");
+        var osd = ReplaceFirst(l1, "\"whoami\":3,", "\"whoami\":2147483648,");
         Line1("osd-beyond-32-bits", osd, Col(osd, "2147483648"), "2147483648 is out of range for int", "$.event.whoami");
 
-        var fraction = ReplaceFirst(l1, "\"whoami\":0,", "\"whoami\":0.5,");
+        var fraction = ReplaceFirst(l1, "\"whoami\":3,", "\"whoami\":0.5,");
         Line1("fraction", fraction, Col(fraction, "0.5"), "expected an integer, found 0.5", "$.event.whoami");
 
         var step = ReplaceFirst(l1, "\"step\":0,", "\"step\":-1,");
@@ -163,13 +163,13 @@ public static class MalformedCases
         const int depth = 1_000_000;
         var deep = "{\"deep\":" + new string('[', depth) + new string(']', depth) + "," + l1[1..];
         var deepPath = "$.deep" + string.Concat(Enumerable.Repeat("[0]", 63));
-        Line1("deeply-nested", deep, 9 + 63, "malformed JSON: CurrentDepth (64) is equal to or larger than the maximum configured depth of 64. Cannot read next JSON array.",
+        Line1("deeply-nested", deep, 9 + 63, "malformed JSON: The maximum configured depth of 64 has been exceeded. Cannot read next JSON array.",
             deepPath[..160] + "…");
 
-        var comment = new[] { l1, "# a comment", .. lines[1..] };
+        string[] comment = [l1, "# a comment", .. lines[1..]];
         cases.Add(new MalformedCase("not-an-object-line", "not-an-object-line.jsonl", File(comment), 2, 1, "not a JSON object line: a trace line starts with '{'", ""));
 
-        var indented = new[] { l1, "   " + ReplaceFirst(l2, "\"kind\":\"step\"", "\"kind\":\"stop\""), .. lines[2..] };
+        string[] indented = [l1, "   " + ReplaceFirst(l2, "\"kind\":\"step\"", "\"kind\":\"stop\""), .. lines[2..]];
         cases.Add(new MalformedCase("indented-line", "indented-line.jsonl", File(indented), 2, 3 + 9, "unknown line kind 'stop'", "$.kind"));
 
         cases.Add(new MalformedCase("byte-order-mark", "byte-order-mark.jsonl", [0xEF, 0xBB, 0xBF, .. File(lines)], 1, 1,
@@ -219,8 +219,9 @@ public static class MalformedCases
 
         var trailing = new byte[gz.Length + 3];
         gz.CopyTo(trailing, 0);
+        // GZipStream reads past the member looking for another one, so the trailer seen last is not the member's.
         cases.Add(new MalformedCase("gzip-with-trailing-zeros", "gzip-with-trailing-zeros.jsonl.gz", trailing, lines.Length + 1, 1,
-            "corrupt gzip stream: unexpected data after the gzip member (only one member is read)", ""));
+            "corrupt gzip stream: truncated, or more than one gzip member (the trailer does not match the data)", ""));
 
         return cases;
     }

@@ -1,0 +1,248 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Xml.Linq;
+
+namespace Peering.Packaging.Tests;
+
+/// <summary>
+/// Packs Peering.StateMachines, Peering.Reducer and Peering.Cli (no-build, from this test run's
+/// configuration) into a temporary folder once for the test class. Everything restored from it goes
+/// to a temporary NuGet package folder, so a stale package of the same version in the user's cache
+/// can never stand in for the fresh one.
+/// </summary>
+public sealed class PackedPackages : IDisposable
+{
+    public PackedPackages()
+    {
+        RepoRoot = FindRepoRoot();
+        Version = XDocument.Load(Path.Combine(RepoRoot, "Directory.Build.props")).Descendants("Version").Single().Value;
+        Configuration = typeof(PackedPackages).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        Root = Directory.CreateTempSubdirectory("peering-packaging-").FullName;
+        Packages = Directory.CreateDirectory(Path.Combine(Root, "packages")).FullName;
+        NuGetPackages = Directory.CreateDirectory(Path.Combine(Root, "nuget-packages")).FullName;
+        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Packages}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        foreach (var project in new[] { "src/Peering.StateMachines", "src/Peering", "src/Peering.Cli" })
+        {
+            var result = Dotnet.Run(RepoRoot, NuGetPackages, TimeSpan.FromMinutes(4),
+                "pack", project, "--no-build", "-c", Configuration, "-o", Packages, "-nodeReuse:false", "-tl:off", "-v:m");
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException("packing failed: " + result.Describe());
+            }
+        }
+    }
+
+    /// <summary>The repository root.</summary>
+    public string RepoRoot { get; }
+
+    /// <summary>The version every package must have (Directory.Build.props).</summary>
+    public string Version { get; }
+
+    /// <summary>The configuration whose outputs were packed.</summary>
+    public string Configuration { get; }
+
+    /// <summary>The temporary root; it holds a nuget.config with the local folder and nuget.org.</summary>
+    public string Root { get; }
+
+    /// <summary>The local package folder.</summary>
+    public string Packages { get; }
+
+    /// <summary>The isolated NuGet global packages folder.</summary>
+    public string NuGetPackages { get; }
+
+    /// <summary>The path of package <paramref name="id"/> at <see cref="Version"/>.</summary>
+    public string Package(string id) => Path.Combine(Packages, $"{id}.{Version}.nupkg");
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temporary folder.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Peering.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Peering.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>The packages as a user gets them: their contents, the tool installed from the folder, and a fresh consumer project.</summary>
+public sealed class PackagingTests(PackedPackages packed) : IClassFixture<PackedPackages>
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+
+    private static (HashSet<string> Files, XElement Metadata) Open(string nupkg)
+    {
+        Assert.True(File.Exists(nupkg), $"{Path.GetFileName(nupkg)} was not packed");
+        using var zip = ZipFile.OpenRead(nupkg);
+        var files = zip.Entries.Select(e => e.FullName).ToHashSet();
+        var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/'));
+        using var stream = nuspec.Open();
+        var metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        return (files, metadata);
+    }
+
+    private static string? Meta(XElement metadata, string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+
+    private void AssertCommonMetadata(string id, XElement metadata)
+    {
+        Assert.Equal(id, Meta(metadata, "id"));
+        Assert.Equal(packed.Version, Meta(metadata, "version"));
+        Assert.Equal("MIT", Meta(metadata, "license"));
+        Assert.Equal("expression", metadata.Elements().Single(e => e.Name.LocalName == "license").Attribute("type")?.Value);
+        Assert.Equal("README.md", Meta(metadata, "readme"));
+        Assert.False(string.IsNullOrWhiteSpace(Meta(metadata, "description")));
+        Assert.False(string.IsNullOrWhiteSpace(Meta(metadata, "tags")));
+        Assert.StartsWith("https://", metadata.Elements().Single(e => e.Name.LocalName == "repository").Attribute("url")?.Value);
+    }
+
+    [Fact]
+    public void Pack_makes_the_library_packages_with_the_generator_and_analyzer_where_users_get_them()
+    {
+        var (machines, machinesMeta) = Open(packed.Package("Peering.StateMachines"));
+        AssertCommonMetadata("Peering.StateMachines", machinesMeta);
+        Assert.Contains("lib/net10.0/Peering.StateMachines.dll", machines);
+        Assert.Contains("README.md", machines);
+        Assert.Contains("analyzers/dotnet/cs/Peering.Generators.dll", machines);
+        Assert.Contains("analyzers/dotnet/cs/Peering.Analyzers.dll", machines);
+        Assert.Contains("analyzers/dotnet/cs/Peering.Analyzers.CodeFixes.dll", machines);
+        Assert.DoesNotContain(machines, f => f.StartsWith("lib/", StringComparison.Ordinal) && f.Contains("Peering.Generators", StringComparison.Ordinal));
+
+        var (reducer, reducerMeta) = Open(packed.Package("Peering.Reducer"));
+        AssertCommonMetadata("Peering.Reducer", reducerMeta);
+        Assert.Contains("lib/net10.0/Peering.Reducer.dll", reducer);
+        Assert.Contains("build/Peering.Reducer.props", reducer);
+        // The generator and analyzer come once, through the dependency: two copies would generate twice.
+        Assert.DoesNotContain(reducer, f => f.StartsWith("analyzers/", StringComparison.Ordinal));
+        var dependency = reducerMeta.Descendants().Single(e => e.Name.LocalName == "dependency");
+        Assert.Equal("Peering.StateMachines", dependency.Attribute("id")?.Value);
+        Assert.Equal(packed.Version, dependency.Attribute("version")?.Value);
+        var excluded = dependency.Attribute("exclude")?.Value ?? "";
+        Assert.DoesNotContain("Analyzers", excluded, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Pack_makes_the_tool_package()
+    {
+        var (tool, meta) = Open(packed.Package("Peering.Cli"));
+        AssertCommonMetadata("Peering.Cli", meta);
+        Assert.Equal("DotnetTool", meta.Descendants().Single(e => e.Name.LocalName == "packageType").Attribute("name")?.Value);
+        Assert.Contains("tools/net10.0/any/peering.dll", tool);
+        Assert.Contains("tools/net10.0/any/Peering.Reducer.dll", tool);
+        using var zip = ZipFile.OpenRead(packed.Package("Peering.Cli"));
+        using var settings = zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
+        var command = XDocument.Load(settings).Descendants("Command").Single();
+        Assert.Equal("peering", command.Attribute("Name")?.Value);
+        Assert.Equal("peering.dll", command.Attribute("EntryPoint")?.Value);
+    }
+
+    [Fact]
+    public void The_tool_installs_from_the_local_folder_and_runs()
+    {
+        var tools = Path.Combine(packed.Root, "tools");
+        var install = Dotnet.Run(packed.Root, packed.NuGetPackages, BuildTimeout,
+            "tool", "install", "--tool-path", tools, "--add-source", packed.Packages, "Peering.Cli", "--version", packed.Version);
+        Assert.True(install.ExitCode == 0, install.Describe());
+        var peering = Path.Combine(tools, OperatingSystem.IsWindows() ? "peering.exe" : "peering");
+        Assert.True(File.Exists(peering), $"no {peering} after install:\n{install.Output}");
+
+        var version = Dotnet.RunProcess(peering, packed.Root, packed.NuGetPackages, TimeSpan.FromMinutes(1), "--version");
+        Assert.True(version.ExitCode == 0, version.Describe());
+        // System.CommandLine prints the informational version: the package version, then +commit when built from git.
+        Assert.Equal(packed.Version, version.Output.Trim().Split('+')[0]);
+
+        // A short campaign with issue 4's documented options; exit 0 means every cycle verified clean.
+        var fuzz = Dotnet.RunProcess(peering, packed.Root, packed.NuGetPackages, TimeSpan.FromMinutes(3),
+            "fuzz", "--cycles", "2", "--event-range", "32", "64");
+        Assert.True(fuzz.ExitCode == 0, fuzz.Describe());
+        Assert.False(string.IsNullOrWhiteSpace(fuzz.Output), "fuzz printed no summary");
+    }
+
+    /// <summary>
+    /// A fresh project that references only Peering.Reducer from the local folder and declares the
+    /// README's turnstile, first with Locked's Coin target left out of its declaration: the handler's
+    /// move Locked -> Unlocked must fail the build with PSM101 at that line. Then with the declaration
+    /// fixed it builds with no warning, and the program prints what the declarations say, worked by hand.
+    /// </summary>
+    [Fact]
+    public void A_fresh_project_gets_the_transition_error_then_builds_clean()
+    {
+        var sample = Path.Combine(packed.Root, "sample");
+        var template = Path.Combine(AppContext.BaseDirectory, "Sample");
+        Directory.CreateDirectory(sample);
+        File.Copy(Path.Combine(packed.Root, "nuget.config"), Path.Combine(sample, "nuget.config"));
+        File.WriteAllText(Path.Combine(sample, "Sample.csproj"),
+            File.ReadAllText(Path.Combine(template, "Sample.csproj")).Replace("$(PeeringVersion)", packed.Version, StringComparison.Ordinal));
+        File.Copy(Path.Combine(template, "Program.cs"), Path.Combine(sample, "Program.cs"));
+        var turnstile = File.ReadAllText(Path.Combine(template, "Turnstile.cs"));
+        const string declared = "[State, Handles(typeof(Coin), typeof(Unlocked)), Handles(typeof(Push))]";
+        const string undeclared = "[State, Handles(typeof(Coin)), Handles(typeof(Push))]";
+        Assert.Contains(declared, turnstile);
+        File.WriteAllText(Path.Combine(sample, "Turnstile.cs"), turnstile.Replace(declared, undeclared, StringComparison.Ordinal));
+
+        string[] build = ["build", "-c", "Debug", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-tl:off"];
+        var broken = Dotnet.Run(sample, packed.NuGetPackages, BuildTimeout, build);
+        Assert.True(broken.ExitCode != 0, "the build with the undeclared move succeeded:\n" + broken.Describe());
+        var line = turnstile.Split('\n').ToList().FindIndex(l => l.Contains("Move(TurnstileState.Unlocked);", StringComparison.Ordinal)) + 1;
+        Assert.True(line > 0);
+        const string message = "error PSM101: Transition from 'Locked' to 'Unlocked' is not permitted; permitted from 'Locked' on 'Coin': {}";
+        Assert.True(broken.Output.Contains(message, StringComparison.Ordinal), $"no `{message}` in:\n{broken.Describe()}");
+        Assert.Contains($"Turnstile.cs({line},", broken.Output);
+        Assert.DoesNotContain("error CS", broken.Output);
+
+        File.WriteAllText(Path.Combine(sample, "Turnstile.cs"), turnstile);
+        var fixedBuild = Dotnet.Run(sample, packed.NuGetPackages, BuildTimeout, build);
+        Assert.True(fixedBuild.ExitCode == 0, fixedBuild.Describe());
+        Assert.Contains("0 Warning(s)", fixedBuild.Output);
+        Assert.Contains("0 Error(s)", fixedBuild.Output);
+        Assert.DoesNotContain(": warning ", fixedBuild.Output);
+
+        var run = Dotnet.Run(sample, packed.NuGetPackages, TimeSpan.FromMinutes(1), Path.Combine(sample, "bin", "Debug", "net10.0", "Sample.dll"));
+        Assert.True(run.ExitCode == 0, run.Describe());
+        string[] expected =
+        [
+            "after Push: Locked, effects: Beep { Tone = low }",
+            "after Coin: Unlocked",
+            "after Push: Locked, invariants hold: True",
+            """{"state":"Locked","coins":1}""",
+            "declared moves: Locked -> Unlocked, Unlocked -> Locked",
+            "peering states: 12, image entries: 0",
+        ];
+        Assert.Equal(expected, run.Output.TrimEnd('\n').Split('\n'));
+    }
+
+    /// <summary>The README's quickstart shows the sample's machine, character for character.</summary>
+    [Fact]
+    public void The_readme_quickstart_is_the_sample_that_builds()
+    {
+        var readme = File.ReadAllText(Path.Combine(packed.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        var turnstile = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sample", "Turnstile.cs")).ReplaceLineEndings("\n");
+        Assert.True(readme.Contains("```csharp\n" + turnstile + "```\n", StringComparison.Ordinal),
+            "README.md must show tests/Peering.Packaging.Tests/Sample/Turnstile.cs exactly, in a ```csharp block");
+    }
+}

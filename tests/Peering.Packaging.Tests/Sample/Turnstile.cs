@@ -1,0 +1,60 @@
+using Peering.StateMachines;
+
+namespace Sample;
+
+public abstract record TurnstileEvent;
+[Event] public sealed record Coin(int Cents) : TurnstileEvent;
+[Event] public sealed record Push : TurnstileEvent;
+
+public abstract record TurnstileEffect;
+[Effect] public sealed record Beep(string Tone) : TurnstileEffect;
+
+public sealed record TurnstileSnapshot(TurnstileState State, long Coins);
+
+[StateMachine(typeof(TurnstileEvent), typeof(TurnstileEffect), typeof(TurnstileSnapshot))]
+public sealed partial class Turnstile
+{
+    // For each state and each event, one decision: Handles (with the states the handler may move to) or Ignores.
+    [State, Handles(typeof(Coin), typeof(Unlocked)), Handles(typeof(Push))]
+    public sealed partial class Locked;
+
+    [State, Handles(typeof(Push), typeof(Locked)), Ignores(typeof(Coin))]
+    public sealed partial class Unlocked;
+
+    private readonly List<TurnstileEffect> _effects = [];
+    private long _coins;
+
+    public IReadOnlyList<TurnstileEffect> Effects => _effects;
+
+    [Transition]
+    private void Move(TurnstileState to) => State = to;
+
+    [Handler]
+    private void On(Coin e)
+    {
+        _coins++;
+        Move(TurnstileState.Unlocked);
+    }
+
+    [Handler]
+    private void On(Push e)
+    {
+        if (State == TurnstileState.Locked)
+        {
+            _effects.Add(new Beep("low"));
+        }
+        else
+        {
+            Move(TurnstileState.Locked);
+        }
+    }
+
+    [SnapshotFactory]
+    public TurnstileSnapshot TakeSnapshot() => new(State, _coins);
+}
+
+public static class TurnstileRules
+{
+    [Invariant("coins_not_negative")]
+    public static bool CoinsNotNegative(TurnstileSnapshot s) => s.Coins >= 0;
+}

@@ -1,0 +1,185 @@
+using System.Text;
+using Peering.StateMachines.Exploration;
+using Peering.TestMachines;
+
+namespace Peering.StateMachines.Tests.Exploration;
+
+/// <summary>The generic exploration engine, on a hand-countable grid and on the door with its planted bug.</summary>
+public sealed class ExplorerTests
+{
+    private static ExplorationResult<DoorSnapshot, DoorEvent> ExploreDoor(int depth, int jobs = 1, int batch = 2048, long maxStates = 1_000_000) =>
+        Explorer.Run(new DoorModel(), new ExplorationOptions { MaxDepth = depth, Jobs = jobs, BatchSize = batch, MaxStates = maxStates });
+
+    [Fact]
+    public void Grid_levels_are_the_diagonals_and_the_space_is_exhausted()
+    {
+        // Depth d holds the points with x + y = d on the 4 x 4 grid: 1, 2, 3, 4, 3, 2, 1; depth 7 adds nothing.
+        // Every point up to depth 6 is expanded with both events: 16 points, 32 steps.
+        var r = Explorer.Run(new GridModel(3), new ExplorationOptions { MaxDepth = 20, Jobs = 1 });
+
+        Assert.Equal(ExplorationStatus.Completed, r.Status);
+        Assert.Equal([1L, 2, 3, 4, 3, 2, 1, 0], r.LevelSizes);
+        Assert.Equal(16, r.DistinctStates);
+        Assert.Equal(32, r.Transitions);
+        Assert.Equal(6, r.DepthReached);
+        Assert.True(r.Exhausted);
+        Assert.Equal(16, r.Coverage.PairCount(0, 0));
+        Assert.Equal(16, r.Coverage.PairCount(0, 1));
+    }
+
+    [Fact]
+    public void Grid_depth_bound_stops_the_search()
+    {
+        // Depths 0..3 are found; the points of depths 0..2 (6) are expanded.
+        var r = Explorer.Run(new GridModel(3), new ExplorationOptions { MaxDepth = 3, Jobs = 2 });
+
+        Assert.Equal([1L, 2, 3, 4], r.LevelSizes);
+        Assert.Equal(12, r.Transitions);
+        Assert.False(r.Exhausted);
+    }
+
+    [Theory]
+    [InlineData(1, 2048)]
+    [InlineData(2, 1)]
+    [InlineData(3, 2)]
+    public void Grid_counterexample_is_the_first_in_breadth_first_order(int jobs, int batch)
+    {
+        // (2, 1) and (1, 2) both fail at depth 3. Breadth-first in event order (Right before Up) meets
+        // (2, 0) before (1, 1) at depth 2, so (2, 1) = Right, Right, Up is found first.
+        var r = Explorer.Run(
+            new GridModel(3, new GridPoint(1, 2), new GridPoint(2, 1)),
+            new ExplorationOptions { MaxDepth = 10, Jobs = jobs, BatchSize = batch });
+
+        Assert.Equal(ExplorationStatus.Violation, r.Status);
+        var v = Assert.IsType<Counterexample<GridPoint, GridMove>>(r.Violation);
+        Assert.Equal(3, v.Depth);
+        Assert.Equal(["allowed"], v.Invariants);
+        Assert.Equal(new GridPoint(2, 1), v.Snapshot);
+        Assert.Equal([GridModel.Right, GridModel.Right, GridModel.Up], v.Steps.Select(s => s.Event));
+        Assert.Equal(new GridPoint(0, 0), v.Steps[0].Before);
+    }
+
+    [Fact]
+    public void Violating_origin_is_reported_at_depth_zero()
+    {
+        var r = Explorer.Run(new GridModel(3, new GridPoint(0, 0)), new ExplorationOptions { MaxDepth = 4, Jobs = 1 });
+
+        Assert.Equal(ExplorationStatus.Violation, r.Status);
+        Assert.Equal(0, r.Violation!.Depth);
+        Assert.Empty(r.Violation.Steps);
+        Assert.Equal(new GridPoint(0, 0), r.Violation.Snapshot);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void State_bound_stops_with_exactly_that_many_states(int jobs)
+    {
+        // 1 + 2 + 3 = 6 points fill depths 0..2; the seventh would exceed the bound.
+        var r = Explorer.Run(new GridModel(3), new ExplorationOptions { MaxDepth = 20, Jobs = jobs, MaxStates = 6 });
+
+        Assert.Equal(ExplorationStatus.StateLimit, r.Status);
+        Assert.Equal(6, r.DistinctStates);
+        Assert.Null(r.Violation);
+    }
+
+    [Fact]
+    public void Door_planted_violation_is_found_at_its_exact_minimal_depth()
+    {
+        var r = ExploreDoor(depth: 10);
+
+        Assert.Equal(ExplorationStatus.Violation, r.Status);
+        var v = r.Violation!;
+        Assert.Equal(DoorExploration.PlantedViolationDepth, v.Depth);
+        Assert.Equal([DoorExploration.PlantedInvariant], v.Invariants);
+        Assert.Equal(DoorExploration.PlantedViolationSequence, v.Steps.Select(s => s.Event));
+        Assert.Equal(DoorExploration.Initial, v.Steps[0].Before);
+        Assert.False(DoorRules.BoltOnlyWhenClosed(v.Snapshot));
+    }
+
+    [Fact]
+    public void Door_has_no_violation_one_event_short_of_the_planted_depth()
+    {
+        var r = ExploreDoor(depth: DoorExploration.PlantedViolationDepth - 1);
+
+        Assert.Equal(ExplorationStatus.Completed, r.Status);
+        Assert.Null(r.Violation);
+        Assert.Equal(DoorExploration.PlantedViolationDepth - 1, r.DepthReached);
+    }
+
+    [Fact]
+    public void Door_counterexample_trace_replays_through_the_door()
+    {
+        var v = ExploreDoor(depth: 10).Violation!;
+        using var buffer = new MemoryStream();
+        new DoorModel().WriteTrace(buffer, v.Steps);
+        var lines = Encoding.UTF8.GetString(buffer.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(DoorExploration.PlantedViolationDepth + 1, lines.Length);
+        var before = DoorExploration.Initial;
+        for (var i = 0; i < DoorExploration.PlantedViolationDepth; i++)
+        {
+            var step = Assert.IsType<TraceStep<DoorState, DoorEvent, DoorSnapshot, DoorChecks, DoorEffect>>(DoorJson.ParseTraceLine(Encoding.UTF8.GetBytes(lines[i])));
+            Assert.Equal(i, step.Step);
+            Assert.Equal(before, step.Before);
+            Assert.Equal(Door.EvaluateChecks(before), step.BeforeChecks);
+            var (after, from, to, effects) = DoorExploration.Step(step.Before, step.Event);
+            Assert.Equal((from, to), (step.FromState, step.ToState));
+            Assert.Equal(after, step.After);
+            Assert.Equal(Door.EvaluateChecks(after), step.AfterChecks);
+            Assert.Equal(effects.Select(DescribeEffect), step.Effects.Select(DescribeEffect));
+            before = after;
+        }
+
+        Assert.Equal(new TraceSummary(0, DoorExploration.PlantedViolationDepth), DoorJson.ParseTraceLine(Encoding.UTF8.GetBytes(lines[^1])));
+        Assert.Equal([DoorExploration.PlantedInvariant], Door.EvaluateInvariants(before).Violations());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(2048)]
+    public void Door_results_do_not_depend_on_the_number_of_threads(int batch)
+    {
+        foreach (var depth in new[] { 3, 10 })
+        {
+            var one = ExploreDoor(depth, jobs: 1, batch: batch);
+            var four = ExploreDoor(depth, jobs: 4, batch: batch);
+
+            Assert.Equal(one.Status, four.Status);
+            Assert.Equal(one.DistinctStates, four.DistinctStates);
+            Assert.Equal(one.Transitions, four.Transitions);
+            Assert.Equal(one.LevelSizes, four.LevelSizes);
+            Assert.Equal(one.Coverage.StepPairs, four.Coverage.StepPairs);
+            Assert.Equal(one.Violation?.Steps.Select(s => s.Event), four.Violation?.Steps.Select(s => s.Event));
+        }
+    }
+
+    [Fact]
+    public void Door_coverage_below_the_bug_lacks_exactly_the_moves_only_the_bug_opens()
+    {
+        // Within 3 events: Open/Kick open the closed door, Close and the slam (Opened -> Slamming ->
+        // Closed, bolt drawn) shut it, Lock and Unlock throw and draw the bolt. Locked -> Opened needs
+        // the third kick (4 events), and Slamming -> Opened a slam with the bolt thrown, which only the
+        // broken door has (6 events: Lock, Kick x3, Close slam).
+        var c = ExploreDoor(depth: 3).Coverage;
+        string Move(SingleMove m) => $"{c.Definition.States[m.From]}->{c.Definition.States[m.To]}";
+
+        Assert.Equal(
+            ["Closed->Open", "Closed->Locked", "Open->Closed", "Open->Slamming", "Locked->Closed", "Slamming->Closed"],
+            c.ReachedMoves.Select(Move));
+        Assert.Equal(["Locked->Open", "Slamming->Open"], c.UnreachedMoves.Select(Move));
+        Assert.Empty(c.UndeclaredMoves);
+
+        // Step level: Open -> Closed (Close, slam, kick); Closed/Locked stay put on a knock or the first kicks.
+        Assert.Equal(
+            ["Closed->Closed", "Closed->Open", "Closed->Locked", "Open->Closed", "Locked->Closed", "Locked->Locked"],
+            c.StepPairs.Select(Move));
+    }
+
+    private static string DescribeEffect(DoorEffect e) => e switch
+    {
+        Echo echo => $"Echo[{string.Join(",", echo.Rhythm)}]",
+        _ => e.ToString(),
+    };
+}

@@ -1,0 +1,54 @@
+using System.Text;
+using Peering.StateMachines.Exploration;
+
+namespace Peering.StateMachines.Tests.Exploration;
+
+/// <summary>The explorer's hash (MurmurHash3 x64-128, published vectors) and its visited set.</summary>
+public sealed class HashAndVisitedSetTests
+{
+    [Theory]
+    [InlineData("", "00000000000000000000000000000000")]
+    [InlineData("The quick brown fox jumps over the lazy dog", "6c1b07bc7bbc4be347939ac4a93c437a")]
+    [InlineData("The quick brown fox jumps over the lazy dog.", "c902e99e1f4899cde7b68789a3a15d69")]
+    public void Murmur3_x64_128_published_vectors(string text, string hex) =>
+        Assert.Equal(hex, Hash128.Of(Encoding.ASCII.GetBytes(text)).ToString());
+
+    [Fact]
+    public void Every_tail_length_changes_the_hash()
+    {
+        // Lengths 0..33 cover whole blocks and every tail length of both halves; all distinct.
+        var bytes = Enumerable.Range(1, 33).Select(i => (byte)i).ToArray();
+        var hashes = Enumerable.Range(0, 34).Select(n => Hash128.Of(bytes.AsSpan(0, n))).ToHashSet();
+        Assert.Equal(34, hashes.Count);
+    }
+
+    [Fact]
+    public void Visited_set_adds_once_and_grows()
+    {
+        var set = new VisitedSet(4);
+        for (ulong i = 0; i < 10_000; i++)
+        {
+            Assert.True(set.Add(new Hash128(i * 0x9E3779B97F4A7C15UL, i)));
+        }
+
+        for (ulong i = 0; i < 10_000; i++)
+        {
+            Assert.False(set.Add(new Hash128(i * 0x9E3779B97F4A7C15UL, i)));
+            Assert.True(set.Contains(new Hash128(i * 0x9E3779B97F4A7C15UL, i)));
+        }
+
+        Assert.False(set.Contains(new Hash128(1, 2)));
+        Assert.Equal(10_000, set.Count);
+    }
+
+    [Fact]
+    public void Visited_set_keeps_the_all_zero_hash()
+    {
+        var set = new VisitedSet();
+        Assert.False(set.Contains(default));
+        Assert.True(set.Add(default));
+        Assert.True(set.Contains(default));
+        Assert.False(set.Add(default));
+        Assert.Equal(1, set.Count);
+    }
+}
