@@ -9,6 +9,7 @@ var root = new RootCommand("peering: trace tools for the reduced append-only Cep
     ReplayCommand.Create(),
     StatsCommand.Create(),
     ShrinkCommand.Create(),
+    BenchCommand.Create(),
     ExploreCommand.Create(),
     DiagramCommand.Create(),
 };

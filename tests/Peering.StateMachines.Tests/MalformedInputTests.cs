@@ -323,4 +323,19 @@ public sealed class MalformedInputTests
         Assert.StartsWith("invalid string:", inTag.Problem, StringComparison.Ordinal);
         Assert.Equal("$.type", inTag.Path);
     }
+
+    [Fact]
+    public void An_unpaired_surrogate_in_a_key_before_the_tag_is_reported_where_it_is()
+    {
+        // Found by the reader fuzzer: the tag is sought on a copy of the reader, so the broken key
+        // must be reported by the matcher itself (it escaped as an InvalidOperationException).
+        var error = EventError("""{"k\ud800":1,"type":"Unlock","key":"a"}""");
+        Assert.Equal("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", error.Problem);
+        Assert.Equal(1, error.BytePosition);
+
+        var inTag = EventError("""{"key":"a","type":"Unl\ud800ock"}""");
+        Assert.StartsWith("invalid string:", inTag.Problem, StringComparison.Ordinal);
+        Assert.Equal(18, inTag.BytePosition);
+        Assert.Equal("$.type", inTag.Path);
+    }
 }

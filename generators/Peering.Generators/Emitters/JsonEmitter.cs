@@ -366,11 +366,11 @@ internal sealed class JsonEmitter
 
         _w.Open("private static int MatchTraceKind(ref " + JR + " r)");
         _w.Line("ExpectString(ref r);");
-        _w.Open("if (r.ValueTextEquals(\"step\"u8))");
+        _w.Open("if (TextEquals(ref r, \"step\"u8))");
         _w.Line("return 0;");
         _w.Close();
         _w.Line();
-        _w.Open("if (r.ValueTextEquals(\"summary\"u8))");
+        _w.Open("if (TextEquals(ref r, \"summary\"u8))");
         _w.Line("return 1;");
         _w.Close();
         _w.Line();
@@ -798,7 +798,7 @@ internal sealed class JsonEmitter
         _w.Line("ExpectString(ref r);");
         for (var i = 0; i < cases.Count; i++)
         {
-            _w.Open("if (r.ValueTextEquals(" + EmitContext.Utf8Literal(cases[i].Tag) + "))");
+            _w.Open("if (TextEquals(ref r, " + EmitContext.Utf8Literal(cases[i].Tag) + "))");
             _w.Line("return " + i + ";");
             _w.Close();
             _w.Line();
@@ -1008,7 +1008,7 @@ private static void SeekTag(ref global::System.Text.Json.Utf8JsonReader r, globa
             throw new global::Peering.StateMachines.WireFormatException("missing key '" + global::System.Text.Encoding.UTF8.GetString(tagKey) + "'", r.TokenStartIndex);
         }
 
-        var isTag = r.ValueTextEquals(tagKey);
+        var isTag = TextEquals(ref r, tagKey);
         Next(ref r);
         if (isTag)
         {
@@ -1091,14 +1091,51 @@ private static global::Peering.StateMachines.WireFormatException NotInRange(ref 
         : new(text + " is out of range for " + type, r.TokenStartIndex);
 }
 
+/// <summary>
+/// ValueTextEquals, with a string whose \u escapes are not valid UTF-16 reported as a wire error at its
+/// own position (tags are matched on a copy of the reader, so Parse*'s catch would not know where).
+/// </summary>
+private static bool TextEquals(ref global::System.Text.Json.Utf8JsonReader r, global::System.ReadOnlySpan<byte> text)
+{
+    if (!r.ValueIsEscaped)
+    {
+        return r.ValueTextEquals(text);
+    }
+
+    try
+    {
+        return r.ValueTextEquals(text);
+    }
+    catch (global::System.InvalidOperationException)
+    {
+        throw InvalidString(ref r);
+    }
+}
+
+/// <summary>The string token's text for an error message (GetString, with the same treatment of broken escapes).</summary>
+private static string Text(ref global::System.Text.Json.Utf8JsonReader r)
+{
+    try
+    {
+        return r.GetString() ?? "";
+    }
+    catch (global::System.InvalidOperationException)
+    {
+        throw InvalidString(ref r);
+    }
+}
+
+private static global::Peering.StateMachines.WireFormatException InvalidString(ref global::System.Text.Json.Utf8JsonReader r)
+    => new("invalid string: a \\u escape is not valid UTF-16 (an unpaired surrogate)", r.TokenStartIndex);
+
 private static global::Peering.StateMachines.WireFormatException UnknownKey(ref global::System.Text.Json.Utf8JsonReader r)
-    => new("unknown key '" + r.GetString() + "'", r.TokenStartIndex);
+    => new("unknown key '" + Text(ref r) + "'", r.TokenStartIndex);
 
 private static global::Peering.StateMachines.WireFormatException DuplicateKey(ref global::System.Text.Json.Utf8JsonReader r)
-    => new("duplicate key '" + r.GetString() + "'", r.TokenStartIndex);
+    => new("duplicate key '" + Text(ref r) + "'", r.TokenStartIndex);
 
 private static global::Peering.StateMachines.WireFormatException UnknownName(ref global::System.Text.Json.Utf8JsonReader r, string what)
-    => new("unknown " + what + " '" + r.GetString() + "'", r.TokenStartIndex);
+    => new("unknown " + what + " '" + Text(ref r) + "'", r.TokenStartIndex);
 
 /// <summary>Malformed JSON (or nesting deeper than the reader allows) as a wire error at its byte position.</summary>
 private static global::Peering.StateMachines.WireFormatException Malformed(global::System.Text.Json.JsonException ex, global::System.ReadOnlySpan<byte> json)

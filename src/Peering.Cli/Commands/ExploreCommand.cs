@@ -25,14 +25,15 @@ public static class ExploreCommand
             DefaultValueFactory = _ => "lean-core",
         };
         profile.AcceptOnlyFromAmong("lean-core", "full");
-        var osds = new Option<int>("--osds") { Description = "Cluster size: OSD ids 0..N-1 (2 to 5)", DefaultValueFactory = _ => ExploreSettings.Default.Osds };
-        var objects = new Option<int>("--objects") { Description = "Object ids 0..N-1 (1 to 4)", DefaultValueFactory = _ => ExploreSettings.Default.Objects };
-        var maxLength = new Option<int>("--max-length") { Description = "Object lengths are 0..N (1 to 300)", DefaultValueFactory = _ => ExploreSettings.Default.MaxLength };
-        var depth = new Option<int>("--depth") { Description = "Events explored after each initial configuration (0 to 64)", DefaultValueFactory = _ => ExploreSettings.Default.Depth };
-        var jobs = new Option<int>("--jobs") { Description = "Worker threads (default: every core)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var osds = new Option<int>("--osds") { HelpName = "N", Description = "Cluster size: OSD ids 0..N-1 (2 to 5)", DefaultValueFactory = _ => ExploreSettings.Default.Osds };
+        var objects = new Option<int>("--objects") { HelpName = "N", Description = "Object ids 0..N-1 (1 to 4)", DefaultValueFactory = _ => ExploreSettings.Default.Objects };
+        var maxLength = new Option<int>("--max-length") { HelpName = "N", Description = "Object lengths are 0..N (1 to 300)", DefaultValueFactory = _ => ExploreSettings.Default.MaxLength };
+        var depth = new Option<int>("--depth") { HelpName = "N", Description = "Events explored after each initial configuration (0 to 64)", DefaultValueFactory = _ => ExploreSettings.Default.Depth };
+        var jobs = new Option<int>("--jobs") { HelpName = "N", Description = "Worker threads (the default is the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to FILE", HelpName = "FILE" };
         var maxStates = new Option<long>("--max-states")
         {
+            HelpName = "N",
             Description = $"Stop with exit code {ExitCodes.StateBound} rather than keep more distinct snapshots than this (the memory bound)",
             DefaultValueFactory = _ => ExploreSettings.Default.MaxStates,
         };

@@ -52,7 +52,7 @@ public static class FuzzCommand
                     return Merge(parts, r.GetValue(json), env);
                 }
 
-                var eventRange = r.GetValue(range);
+                var eventRange = r.GetValue(range) is { Length: > 0 } given ? given : null;
                 var fixedEvents = r.GetValue(events);
                 if (eventRange is not null && fixedEvents is not null)
                 {

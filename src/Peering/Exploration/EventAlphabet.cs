@@ -202,8 +202,8 @@ public sealed class EventAlphabet
     }
 
     /// <summary>
-    /// §6.2: from each other OSD, each image of the world (sequence = its total length, LES = the
-    /// current epoch, LIS 0), query epoch = LPR; and one stale report (query epoch LPR-1).
+    /// §6.2: from each other OSD, each image of the world (sequence = its total length, LES as
+    /// <see cref="ReportedLes"/>, LIS 0), query epoch = LPR; and one stale report (query epoch LPR-1).
     /// </summary>
     private void PeerInfos(PgSnapshot s, List<PgEvent> events)
     {

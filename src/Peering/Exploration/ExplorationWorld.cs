@@ -44,7 +44,7 @@ public sealed record ExplorationWorld
     /// <summary>
     /// Every image over the objects with each length in <c>0..MaxLength</c>, zero lengths left out (the
     /// generator never writes a zero-length entry): <c>(MaxLength+1)^Objects</c> images, the empty one
-    /// first, then ordered by the length of object 0, then object 1, ...
+    /// first, then in odometer order with object 0's length varying fastest.
     /// </summary>
     public IReadOnlyList<ObjectImage> Images { get; }
 

@@ -232,8 +232,11 @@ public sealed class RoundTripVerifier
             return false;
         }
 
+        // An after byte-identical to the before reads as the same value: the parse is a function of the bytes.
         var afterStart = at;
-        var after = Value(line, ref at, PeeringMachineJson.ReadSnapshot);
+        var after = line[at..].StartsWith(_beforeJson.AsSpan(0, _beforeLength)) && line[(at + _beforeLength)..].StartsWith(",\"after_checks\":"u8)
+            ? Skip(ref at, _beforeLength, _before)
+            : Value(line, ref at, PeeringMachineJson.ReadSnapshot);
         var afterEnd = at;
         if (!Literal(line, ref at, ",\"after_checks\":"u8, ref problem))
         {
@@ -276,6 +279,12 @@ public sealed class RoundTripVerifier
         }
 
         return [.. effects];
+    }
+
+    private static T Skip<T>(ref int at, int length, T value)
+    {
+        at += length;
+        return value;
     }
 
     private static T Value<T>(ReadOnlySpan<byte> line, ref int at, ValueReader<T> read)

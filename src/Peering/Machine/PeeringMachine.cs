@@ -40,6 +40,9 @@ public sealed partial class PeeringMachine
     // The step's effects, in emission order.
     private readonly List<PgEffect> _effects = [];
 
+    // The last snapshot taken, while the machine has not changed since (a dropped or ignored event changes nothing).
+    private PgSnapshot? _snapshot;
+
     /// <summary>A fresh machine (the state of <see cref="PgSnapshot.Fresh"/>).</summary>
     public PeeringMachine()
         : this(PgSnapshot.Fresh)
@@ -76,10 +79,7 @@ public sealed partial class PeeringMachine
         _priorOsds = s.PriorOsds;
         _peerPlans = s.PeerRecoveryPlans;
         _localPlan = s.LocalRecoveryPlan;
-        if (_peerPlans.IsEmpty && _localPlan.IsEmpty && (_authSeq > 0 || !_authImage.IsEmpty) && s.State != PgState.Clean)
-        {
-            RefreshPlans();
-        }
+        RefreshMissingPlans();
 
         _recovered = s.Recovered;
         _timedOutProbes = s.TimedOutProbes;
@@ -118,19 +118,48 @@ public sealed partial class PeeringMachine
         _effects.Clear();
         if (IsFresh(e, _lastPeeringReset))
         {
-            Dispatch(e);
-            MaskClean();
+            var (unchanged, peerPlans, localPlan) = (_snapshot, _peerPlans, _localPlan);
+            _snapshot = null;
+
+            // What Step's restore would do to this machine's snapshot: a no-op for every machine the
+            // reducer reaches (its plans are consistent), but a machine restored from a hand-made
+            // Clean snapshot can leave Clean with masked (empty) plans that a restore recomputes.
+            RefreshMissingPlans();
+            if (Dispatch(e))
+            {
+                MaskClean();
+            }
+            else if (_peerPlans == peerPlans && _localPlan == localPlan)
+            {
+                // An ignored (state, event) pair runs nothing: the machine, already masked, is as it was.
+                _snapshot = unchanged;
+            }
         }
 
         return _effects;
     }
 
+    /// <summary>The plan fallback of <c>Restore</c> (REDUCER.md §6.1): empty plans outside Clean are recomputed when there is an authority.</summary>
+    private void RefreshMissingPlans()
+    {
+        if (_peerPlans.IsEmpty && _localPlan.IsEmpty && (_authSeq > 0 || !_authImage.IsEmpty) && State != PgState.Clean)
+        {
+            RefreshPlans();
+        }
+    }
+
     /// <summary>The last <see cref="Apply"/>'s effects as a span (valid until the next call).</summary>
     public ReadOnlySpan<PgEffect> LastEffects => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_effects);
 
-    /// <summary><c>Snapshot(M)</c> (REDUCER.md §6.2): derived targets and the Clean masking.</summary>
+    /// <summary>
+    /// <c>Snapshot(M)</c> (REDUCER.md §6.2): derived targets and the Clean masking. After a step that
+    /// changed nothing (a stale or ignored event) it is the same instance as before, so that callers
+    /// can tell an unchanged machine by reference and skip checking it again.
+    /// </summary>
     [SnapshotFactory]
-    public PgSnapshot TakeSnapshot()
+    public PgSnapshot TakeSnapshot() => _snapshot ??= BuildSnapshot();
+
+    private PgSnapshot BuildSnapshot()
     {
         var clean = State == PgState.Clean;
         return new PgSnapshot(

@@ -68,7 +68,7 @@ public static class Authority
     /// </summary>
     public static BlobMetaImage SealedMeta(Census census, AuthorityImage sources)
     {
-        var result = new List<BlobMetaEntry>();
+        List<BlobMetaEntry>? result = null;
         foreach (var (obj, osd, len) in sources)
         {
             foreach (var h in census)
@@ -80,14 +80,14 @@ public static class Authority
 
                 if (h.BlobMeta.TryGet(obj, out var meta) && meta.Sealed && meta.FinalLen == len)
                 {
-                    result.Add(meta);
+                    (result ??= []).Add(meta);
                 }
 
                 break;
             }
         }
 
-        return ObjectMap.Own(result.ToArray());
+        return result is null ? default : ObjectMap.Own(result.ToArray());
     }
 
     /// <summary>
@@ -97,8 +97,8 @@ public static class Authority
     public static ValueList<PeerRecoveryPlan> PeerPlans(
         AuthorityImage sources, ulong authSeq, ActingReplicas replicas, ValueList<PeerRecoveryPlan> previous = default)
     {
+        // The plans are collected only from the first one that differs from previous: while they agree, nothing is allocated.
         var n = 0;
-        var same = true;
         List<PeerRecoveryPlan>? plans = null;
         foreach (var r in replicas)
         {
@@ -110,12 +110,18 @@ public static class Authority
             }
 
             var plan = new PeerRecoveryPlan(r.Osd, r.CommittedSeq, authSeq, gaps);
-            same &= n < previous.Count && plan == earlier;
-            (plans ??= []).Add(plan);
+            if (plans is null && (n >= previous.Count || plan != earlier))
+            {
+                plans = [.. previous.AsSpan()[..n]];
+            }
+
+            plans?.Add(plan);
             n++;
         }
 
-        return same && n == previous.Count ? previous : plans is null ? default : ValueList.Own(plans.ToArray());
+        return plans is not null ? ValueList.Own(plans.ToArray())
+            : n == previous.Count ? previous
+            : ValueList.Create(previous.AsSpan()[..n]);
     }
 
     /// <summary><c>LocalPlan(src, L)</c>: the local gaps.</summary>

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Text.Json;
+using Peering.Cli;
+using Peering.Cli.Commands;
+using Peering.Exploration;
+using Peering.Generation;
+using Peering.Machine;
+using Peering.StateMachines;
+using Peering.StateMachines.Exploration;
+using Peering.Traces;
+
+namespace Peering.Cli.Tests;
+
+/// <summary><c>peering explore</c>: exit codes, the report, the JSON file and the counterexample trace.</summary>
+public sealed class ExploreCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("explore-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private ExploreSettings Small(int depth = 4, long maxStates = 1_000_000) =>
+        new(Profile.LeanCore, 2, 1, 1, depth, 2, maxStates, Path.Combine(_dir, "report.json"), Path.Combine(_dir, "cex.jsonl"));
+
+    private static (int Code, string Out, string Err) Run(ExploreSettings settings, Func<ExplorationWorld, IExplorationModel<PgSnapshot, PgEvent>>? modelOf = null)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = ExploreCommand.Run(settings, stdout, stderr, modelOf);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Small_bound_completes_with_exit_0_and_reports_figures_and_coverage()
+    {
+        var (code, output, progress) = Run(Small());
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("result: no violation", output);
+        Assert.Contains("distinct snapshots: ", output);
+        Assert.Contains("transitions taken: ", output);
+        Assert.Contains("depth reached: 4", output);
+        Assert.Contains("peak memory: ", output);
+        Assert.Contains("REDUCER.md §13 pairs reachable from a generated start: 33/33 reached", output);
+        Assert.Contains("depth 4: ", progress);
+        Assert.False(File.Exists(Path.Combine(_dir, "cex.jsonl")));
+
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_dir, "report.json")));
+        var root = json.RootElement;
+        Assert.Equal("completed", root.GetProperty("status").GetString());
+        Assert.Equal("lean-core", root.GetProperty("profile").GetString());
+        Assert.Equal(8, root.GetProperty("snapshots_per_depth")[0].GetInt64());
+        Assert.Equal(5, root.GetProperty("snapshots_per_depth").GetArrayLength());
+        Assert.True(root.GetProperty("transitions").GetInt64() > root.GetProperty("distinct_snapshots").GetInt64());
+        var coverage = root.GetProperty("coverage");
+        Assert.Equal(33, coverage.GetProperty("spec_step_pairs").GetProperty("reachable_from_generated_start").GetArrayLength());
+        Assert.Equal(0, coverage.GetProperty("spec_step_pairs").GetProperty("unreached").GetArrayLength());
+        Assert.Equal(0, coverage.GetProperty("single_moves").GetProperty("undeclared").GetArrayLength());
+
+        // Reset is never entered (REDUCER.md §12), so no single move out of it is made.
+        Assert.Contains(
+            coverage.GetProperty("single_moves").GetProperty("unreached").EnumerateArray(),
+            m => m.GetProperty("from").GetString() == "Reset" && m.GetProperty("to").GetString() == "GetPeerInfo");
+    }
+
+    [Fact]
+    public void State_bound_stops_with_exit_5()
+    {
+        var (code, output, _) = Run(Small(maxStates: 20));
+
+        Assert.Equal(5, code);
+        Assert.Equal(ExitCodes.StateBound, code);
+        Assert.Contains("--max-states", output);
+        Assert.Contains("distinct snapshots: 20", output);
+    }
+
+    [Fact]
+    public void Planted_violation_exits_1_and_writes_a_trace_that_replays()
+    {
+        // Plant: "Clean is a violation". The first initial configuration is pool 2, min size 1,
+        // acting [0, 1], empty local image; the first event of its alphabet is 1 reporting an empty
+        // image, after which nothing is short: Clean after one event.
+        var (code, output, _) = Run(Small(), world => new CleanIsBad(new PeeringExplorationModel(world)));
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.Contains("violation: sources_backed after 1 event(s)", output);
+        var path = Path.Combine(_dir, "cex.jsonl");
+        Assert.Contains(path, output);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("""{"kind":"step","step":0,"from_state":"Initial","to_state":"GetPeerInfo","event":{"type":"Initialize",""", lines[0]);
+        Assert.StartsWith("""{"kind":"step","step":1,"from_state":"GetPeerInfo","to_state":"Clean","event":{"type":"PeerInfoReceived","from":1,""", lines[1]);
+        Assert.Equal("""{"kind":"summary","seed":0,"events":2}""", lines[2]);
+
+        var replay = new Replayer().Run([TraceInput.File(path)]);
+        Assert.Null(replay.Divergence);
+        Assert.Equal(2, replay.Steps);
+    }
+
+    [Theory]
+    [InlineData("explore", "--osds", "1")]
+    [InlineData("explore", "--objects", "0")]
+    [InlineData("explore", "--depth", "-1")]
+    [InlineData("explore", "--jobs", "0")]
+    [InlineData("explore", "--max-states", "0")]
+    [InlineData("explore", "--profile", "bogus")]
+    [InlineData("explore", "--depth", "eight")]
+    public void Bad_arguments_exit_2(params string[] args)
+    {
+        var root = new RootCommand { ExploreCommand.Create() };
+        Assert.Equal(ExitCodes.Usage, CommandLine.Run(root, args, new StringWriter()));
+    }
+
+    // The reducer as it is, except that every Clean snapshot breaks invariant 0.
+    private sealed class CleanIsBad(PeeringExplorationModel inner) : IExplorationModel<PgSnapshot, PgEvent>
+    {
+        public MachineDefinition Definition => inner.Definition;
+
+        public PgSnapshot Origin => inner.Origin;
+
+        public IReadOnlyList<PgEvent> InitialEvents => inner.InitialEvents;
+
+        public void AddEvents(PgSnapshot snapshot, List<PgEvent> events) => inner.AddEvents(snapshot, events);
+
+        public StepOutcome<PgSnapshot> Step(PgSnapshot before, PgEvent e) => inner.Step(before, e);
+
+        public int EventIndex(PgEvent e) => inner.EventIndex(e);
+
+        public void WriteCanonical(CanonicalWriter writer, PgSnapshot snapshot) => inner.WriteCanonical(writer, snapshot);
+
+        public ulong InvariantViolations(PgSnapshot snapshot) => inner.InvariantViolations(snapshot) | (snapshot.State == PgState.Clean ? 1UL : 0);
+
+        public void WriteTrace(Stream output, IReadOnlyList<PathStep<PgSnapshot, PgEvent>> steps) => inner.WriteTrace(output, steps);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.Json;
+using Peering.Fuzzing;
+using Peering.Generation;
+using Peering.TestSupport;
+
+namespace Peering.Tests.Fuzzing;
+
+/// <summary>The failure directory: atomic writes, and what happens when the disk is full or read-only.</summary>
+public class FailureStoreTests
+{
+    private static readonly FuzzSettings Small = new() { Profile = Profile.LeanCore, Cycles = 24, MaxEvents = 400, Seed = 7 };
+
+    [Fact]
+    public void Atomic_writes_replace_the_whole_file_and_leave_no_temporary()
+    {
+        var fs = new MemoryFileSystem();
+        AtomicFile.Write(fs, "/d/a.json", "old"u8);
+        AtomicFile.Write(fs, "/d/a.json", "new content"u8);
+        Assert.Equal("new content", Encoding.UTF8.GetString(fs.ReadAllBytes("/d/a.json")));
+        Assert.Equal(["/d/a.json"], fs.Files);
+    }
+
+    [Fact]
+    public void A_full_disk_leaves_the_old_file_and_no_partial_one()
+    {
+        var fs = new MemoryFileSystem();
+        AtomicFile.Write(fs, "/d/a.json", "old"u8);
+        fs.FreeBytes = 4;
+        var x = Assert.Throws<OutputException>(() => AtomicFile.Write(fs, "/d/a.json", "a longer new content"u8));
+        Assert.Contains("No space left on device", x.Message);
+        Assert.Equal("old", Encoding.UTF8.GetString(fs.ReadAllBytes("/d/a.json")));
+        Assert.Equal(["/d/a.json"], fs.Files);
+    }
+
+    [Fact]
+    public void An_unwritable_directory_is_refused_before_any_cycle_runs()
+    {
+        var fs = new MemoryFileSystem { ReadOnly = true };
+        Assert.Throws<OutputException>(() => FailureStore.Open("/failures", fs));
+        Assert.Empty(fs.Files);
+    }
+
+    [Fact]
+    public void Each_failure_writes_its_trace_then_the_record_list()
+    {
+        var fs = new MemoryFileSystem();
+        var store = FailureStore.Open("/failures", fs);
+        var summary = new Campaign(Small, FaultyReducer.OvershootingReplicaRecovery(), store, jobs: 2).Run();
+        Assert.NotEmpty(summary.Failures);
+        var records = JsonSerializer.Deserialize<JsonElement[]>(fs.ReadAllBytes("/failures/failures.json"))!;
+        Assert.Equal(summary.Failures.Count, records.Length);
+        foreach (var (record, failure) in records.Zip(summary.Failures))
+        {
+            Assert.Equal(failure.Cycle, record.GetProperty("cycle").GetInt64());
+            Assert.Equal(failure.Seed, record.GetProperty("seed").GetUInt64());
+            Assert.Equal("invariant", record.GetProperty("kind").GetString());
+            var trace = record.GetProperty("trace").GetString()!;
+            Assert.Equal(FailureStore.TraceFileName(Small.Cycle(failure.Cycle)), trace);
+
+            // The trace ends with the failing step, then the summary line.
+            var lines = Encoding.UTF8.GetString(fs.ReadAllBytes("/failures/" + trace)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(failure.Step + 2, lines.Length);
+            Assert.StartsWith($"{{\"kind\":\"step\",\"step\":{failure.Step},", lines[^2]);
+            Assert.Equal($"{{\"kind\":\"summary\",\"seed\":{failure.Seed},\"events\":{failure.Step + 1}}}", lines[^1]);
+        }
+
+        Assert.Equal(summary.Failures.Count + 1, fs.Files.Count);
+        Assert.DoesNotContain(fs.Files, f => f.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Records_already_in_the_directory_are_kept()
+    {
+        var fs = new MemoryFileSystem();
+        new Campaign(Small with { StopOnFirstFailure = true }, FaultyReducer.OvershootingReplicaRecovery(), FailureStore.Open("/f", fs), 1).Run();
+        var again = FailureStore.Open("/f", fs);
+        Assert.Single(again.Records);
+        new Campaign(Small with { StopOnFirstFailure = true, Seed = 99 }, FaultyReducer.OvershootingReplicaRecovery(), again, 1).Run();
+        Assert.Equal(2, JsonSerializer.Deserialize<JsonElement[]>(fs.ReadAllBytes("/f/failures.json"))!.Length);
+    }
+
+    [Fact]
+    public void A_full_failure_directory_stops_the_campaign_and_keeps_the_failure_in_the_summary()
+    {
+        var fs = new MemoryFileSystem();
+        var store = FailureStore.Open("/failures", fs);
+        fs.FreeBytes = 100;
+        var summary = new Campaign(Small with { Cycles = 2000 }, FaultyReducer.OvershootingReplicaRecovery(), store, jobs: 2).Run();
+        Assert.NotNull(summary.OutputError);
+        Assert.Contains("No space left on device", summary.OutputError);
+        Assert.True(summary.CyclesRun < 2000);
+        var failure = summary.Failures[0];
+        Assert.Null(failure.Trace);
+        Assert.NotEqual(0UL, failure.Seed);
+        Assert.Empty(fs.Files);
+    }
+}
