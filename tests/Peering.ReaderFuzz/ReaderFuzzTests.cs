@@ -30,7 +30,7 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutation_campaign_finds_no_unhandled_exception_and_no_hang()
     {
-        var inputs = Setting("PEERING_FUZZ_INPUTS", 6_000);
+        var inputs = Setting("PEERING_FUZZ_INPUTS", 4_000);
         var seed = (int)Setting("PEERING_FUZZ_SEED", 6);
         var report = Campaign.Run(inputs, seed, Environment.ProcessorCount, BugDirectory());
         output.WriteLine($"seeds: {SeedCorpus.Source}");

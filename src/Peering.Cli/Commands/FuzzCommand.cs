@@ -114,7 +114,7 @@ public static class FuzzCommand
 
         var campaign = new Campaign(settings, env.Reducer, store, jobs);
         var display = new FuzzProgressDisplay(campaign.Progress, env);
-        env.Out.WriteLine(CampaignText.Header(settings, Math.Min(jobs, (int)Math.Max(1, settings.ShardCycles))));
+        env.Out.WriteLine(CampaignText.Header(settings, campaign.Jobs));
         campaign.FailureFound += record => display.Print(CampaignText.Failure(record, failureDirectory));
         CampaignSummary summary;
         using (display.Start())

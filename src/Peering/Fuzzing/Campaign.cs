@@ -84,6 +84,9 @@ public sealed class Campaign
     /// <summary>Live counters.</summary>
     public CampaignProgress Progress { get; }
 
+    /// <summary>Threads the campaign runs on (the job count asked for, at most one per cycle).</summary>
+    public int Jobs => _jobs;
+
     /// <summary>Raised for every failure as it is committed (in cycle order), after its files are written.</summary>
     public event Action<FailureRecord>? FailureFound;
 

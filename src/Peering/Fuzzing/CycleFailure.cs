@@ -39,14 +39,6 @@ public sealed record CycleFailure(
 
     private static readonly string[] KindNames = ["invariant", "image-invariant", "round-trip", "divergence", "exception"];
 
-    /// <summary>Parses a <see cref="KindName"/>.</summary>
-    public static bool TryParseKind(string? name, out FailureKind kind)
-    {
-        var i = Array.IndexOf(KindNames, name);
-        kind = (FailureKind)Math.Max(i, 0);
-        return i >= 0;
-    }
-
     /// <summary>An invariant violation after <paramref name="step"/>.</summary>
     public static CycleFailure Violation(long step, PgEvent e, PeeringMachineInvariants invariants)
     {

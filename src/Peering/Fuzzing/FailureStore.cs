@@ -62,8 +62,17 @@ public sealed class FailureStore
         }
 
         // Probe: the directory must take a file now, not after an hour of fuzzing.
-        AtomicFile.Write(fs, Path.Combine(directory, ".write-probe"), []);
-        fs.Delete(Path.Combine(directory, ".write-probe"));
+        var probe = Path.Combine(directory, ".write-probe");
+        AtomicFile.Write(fs, probe, []);
+        try
+        {
+            fs.Delete(probe);
+        }
+        catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException($"cannot write in the failure directory {directory}: {x.Message}", x);
+        }
+
         return new FailureStore(directory, fs, records);
     }
 

@@ -36,11 +36,17 @@ public static class TraceGeneration
         }
 
         var encoder = new StepEncoder();
-        var buffered = new BufferedStream(output, 1 << 16);
+        var buffered = new BufferedStream(output, 1 << 20);
+        var checks = default(PeeringMachineChecks);
         while (trace.MoveNext())
         {
-            buffered.Write(encoder.EncodeStep(
-                trace.Step, trace.From, trace.To, trace.Event, trace.After, PeeringMachine.EvaluateChecks(trace.After), trace.Effects));
+            // A step that changed nothing keeps the snapshot instance, and so its checks.
+            if (!ReferenceEquals(trace.After, trace.Before) || trace.Step == 0)
+            {
+                checks = PeeringMachine.EvaluateChecks(trace.After);
+            }
+
+            buffered.Write(encoder.EncodeStep(trace.Step, trace.From, trace.To, trace.Event, trace.After, checks, trace.Effects));
             buffered.WriteByte((byte)'\n');
         }
 

@@ -209,6 +209,40 @@ public sealed class FuzzCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_real_SIGINT_interrupts_the_command_cleanly()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        var json = Path.Combine(_files.Directory, "sigint.json");
+        var info = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "peering.dll"), "fuzz", "--cycles", "1000000", "--json", json })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        // The header line comes once the Ctrl-C handler is in place: then SIGINT, as a terminal's Ctrl-C sends.
+        var header = process.StandardOutput.ReadLine();
+        Assert.StartsWith("fuzz: lean-core", header);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        Thread.Sleep(300);
+        Assert.Equal(0, Kill(process.Id, 2));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the campaign did not stop after SIGINT");
+        Assert.Equal(ExitCodes.Interrupted, process.ExitCode);
+        Assert.Contains("(interrupted)", await stdout);
+        Assert.True(JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("interrupted").GetBoolean());
+        await stderr;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
+    [Fact]
     public void Ctrl_C_without_failures_exits_130()
     {
         using var cancel = new CancellationTokenSource();
@@ -218,6 +252,21 @@ public sealed class FuzzCommandTests : IDisposable
         Assert.Equal(ExitCodes.Interrupted, exit);
         Assert.Contains("(interrupted)", stdout);
         Assert.True(JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("interrupted").GetBoolean());
+    }
+
+    [Fact]
+    public void On_a_terminal_progress_is_one_line_rewritten_in_place_and_cleared_at_the_end()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var env = new FuzzEnvironment(stdout, stderr, true, PhysicalFileSystem.Instance, PeeringReducer.Instance, default, TimeSpan.FromMilliseconds(20));
+        Assert.Equal(0, FuzzCommand.Run(Campaign with { Cycles = 300 }, 1, null, null, env));
+        var text = stderr.ToString();
+        Assert.DoesNotContain("\n", text);
+        var updates = text.Split("\r\u001b[K", StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(updates);
+        Assert.All(updates, u => Assert.Matches(@"^fuzz: [\d,]+/300 cycles, [\d,]+ steps, [\d,]+ steps/s, \d+ failures, (\?|\d+:\d\d) left$", u));
+        Assert.EndsWith("\r\u001b[K", text);
     }
 
     [Fact]
