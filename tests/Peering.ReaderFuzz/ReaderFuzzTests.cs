@@ -30,7 +30,7 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutation_campaign_finds_no_unhandled_exception_and_no_hang()
     {
-        var inputs = Setting("PEERING_FUZZ_INPUTS", 4_000);
+        var inputs = Setting("PEERING_FUZZ_INPUTS", 3_000);
         var seed = (int)Setting("PEERING_FUZZ_SEED", 6);
         var report = Campaign.Run(inputs, seed, Environment.ProcessorCount, BugDirectory());
         output.WriteLine($"seeds: {SeedCorpus.Source}");
@@ -66,7 +66,7 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output)
                 ReaderTarget.Read("prop.jsonl", input);
                 ReaderTarget.ParseLine(mutated);
             },
-            iter: Setting("PEERING_FUZZ_CSCHECK_ITER", 1_000),
+            iter: Setting("PEERING_FUZZ_CSCHECK_ITER", 600),
             seed: Environment.GetEnvironmentVariable("PEERING_FUZZ_CSCHECK_SEED"),
             print: x => $"trace {x.Item1} line {x.Item2} partner {x.Item3} alone {x.Item5}: {string.Join(' ', x.Item4)}");
     }

@@ -27,6 +27,7 @@ public sealed class StepEncoder
 
     // Double-buffered: after encoding a step, its after becomes the next step's before by a swap.
     private ArrayBufferWriter<byte> _before = new(4096);
+    private PgSnapshot _beforeSnapshot = PgSnapshot.Fresh;
     private ArrayBufferWriter<byte> _beforeChecks = new(128);
     private ArrayBufferWriter<byte> _after = new(4096);
     private ArrayBufferWriter<byte> _afterChecks = new(128);
@@ -41,6 +42,7 @@ public sealed class StepEncoder
     /// <summary>Starts a new trace: the next <c>before</c> is the fresh snapshot.</summary>
     public void Reset()
     {
+        _beforeSnapshot = PgSnapshot.Fresh;
         _before.ResetWrittenCount();
         _before.Write(FreshSnapshotJson);
         _beforeChecks.ResetWrittenCount();
@@ -54,18 +56,32 @@ public sealed class StepEncoder
     public ReadOnlySpan<byte> EncodeStep(
         long step, PgState from, PgState to, PgEvent e, PgSnapshot after, PeeringMachineChecks afterChecks, ReadOnlySpan<PgEffect> effects)
     {
-        Begin(_after);
-        PeeringMachineJson.WriteSnapshot(_writer, after);
-        _writer.Flush();
-        Begin(_afterChecks);
-        PeeringMachineJson.WriteChecks(_writer, afterChecks);
-        _writer.Flush();
+        // A step that changed nothing returns the same snapshot instance (about half of all
+        // steps): its encoding is the before's, byte for byte.
+        var unchanged = ReferenceEquals(after, _beforeSnapshot);
+        if (!unchanged)
+        {
+            Begin(_after);
+            PeeringMachineJson.WriteSnapshot(_writer, after);
+            _writer.Flush();
+            Begin(_afterChecks);
+            PeeringMachineJson.WriteChecks(_writer, afterChecks);
+            _writer.Flush();
+        }
+
+        var afterJson = unchanged ? _before : _after;
+        var afterChecksJson = unchanged ? _beforeChecks : _afterChecks;
         Begin(_line);
         PeeringMachineJson.WriteTraceStep(
-            _writer, step, from, to, e, _before.WrittenSpan, _beforeChecks.WrittenSpan, _after.WrittenSpan, _afterChecks.WrittenSpan, effects);
+            _writer, step, from, to, e, _before.WrittenSpan, _beforeChecks.WrittenSpan, afterJson.WrittenSpan, afterChecksJson.WrittenSpan, effects);
         _writer.Flush();
-        (_before, _after) = (_after, _before);
-        (_beforeChecks, _afterChecks) = (_afterChecks, _beforeChecks);
+        if (!unchanged)
+        {
+            (_before, _after) = (_after, _before);
+            (_beforeChecks, _afterChecks) = (_afterChecks, _beforeChecks);
+            _beforeSnapshot = after;
+        }
+
         return _line.WrittenSpan;
     }
 

@@ -89,10 +89,38 @@ public sealed class TraceInput
             : stream;
     }
 
+    /// <summary>A forward-only readable stream: subclasses implement <see cref="Stream.Read(Span{byte})"/>.</summary>
+    private abstract class ReadOnlyStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public abstract override int Read(Span<byte> buffer);
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     /// <summary>
     /// Keeps the last 8 bytes read through it (a gzip member's trailer: CRC-32 and ISIZE) and counts them.
     /// </summary>
-    private sealed class TailStream(Stream inner) : Stream
+    private sealed class TailStream(Stream inner) : ReadOnlyStream
     {
         private readonly byte[] _tail = new byte[8];
 
@@ -113,18 +141,6 @@ public sealed class TraceInput
             }
         }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             var n = inner.Read(buffer);
@@ -137,16 +153,6 @@ public sealed class TraceInput
             Total += n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
@@ -166,23 +172,11 @@ public sealed class TraceInput
     /// (what gzip and the trace tools write); concatenated members fail the check. Problems are
     /// <see cref="InvalidDataException"/>s, like GZipStream's own.
     /// </summary>
-    private sealed class CheckedGZipStream(TailStream raw) : Stream
+    private sealed class CheckedGZipStream(TailStream raw) : ReadOnlyStream
     {
         private readonly GZipStream _gzip = new(raw, CompressionMode.Decompress);
         private long _length;
         private bool _checked;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -206,16 +200,6 @@ public sealed class TraceInput
             return n;
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing)
@@ -228,21 +212,9 @@ public sealed class TraceInput
     }
 
     // Gives back the bytes read to sniff the format, then the rest: works on pipes, which cannot seek.
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -256,16 +228,6 @@ public sealed class TraceInput
             _prefix = _prefix[n..];
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
