@@ -62,7 +62,7 @@ internal sealed class CanonicalEmitter
 
         _w.TrimTrailingBlankLines();
         _w.Close();
-        return SourceWriter.Header() + _w;
+        return SourceWriter.Header() + "using static global::Peering.StateMachines.JsonWire;\n\n" + _w;
     }
 
     private string RecordId(RecordSpec r) => _c.Id(new TypeRef(WireKind.Record, r.TypeName, SimpleName: r.SimpleName));

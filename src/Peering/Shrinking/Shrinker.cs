@@ -103,14 +103,28 @@ public sealed class Shrinker
         return new ShrinkResult(oracle.Original, shrunk, events.Count, current.Count, search.Tests, search.Exhausted, clock.Elapsed, oracle.Write(current));
     }
 
+    // The input once (it may be standard input), checked line by line, kept at the same line
+    // numbers and columns so that any later error points into the original file.
     private static byte[] ReadAll(TraceInput input)
     {
         using var lines = new TraceLines(input);
         using var buffer = new MemoryStream();
-        while (lines.TryNext(out var line, out _))
+        long written = 0;
+        while (lines.TryNext(out var line, out var at))
         {
+            for (; written < at.Line - 1; written++)
+            {
+                buffer.WriteByte((byte)'\n');
+            }
+
+            for (var i = 0; i < at.Lead; i++)
+            {
+                buffer.WriteByte((byte)' ');
+            }
+
             buffer.Write(line);
             buffer.WriteByte((byte)'\n');
+            written++;
         }
 
         return buffer.ToArray();

@@ -73,6 +73,15 @@ public sealed class ShrinkAndStatsCommandTests : IDisposable
         Assert.Single(malformed.ErrorLines);
         Assert.StartsWith($"{broken}:1:", malformed.ErrorLines[0]);
 
+        // Blank and indented lines before the fault: shrink points at the same line and column as replay.
+        var lines = TraceFiles.Generate(2, 40);
+        var indented = _files.Write("indented.jsonl", [lines[0], "", "  " + lines[1][..^1] + ",]", .. lines.Skip(2)]);
+        var fromShrink = PeeringProcess.Run(["shrink", indented, "-o", Path.Combine(_files.Directory, "out.jsonl")]);
+        var fromReplay = PeeringProcess.Run(["replay", indented]);
+        Assert.Equal(ExitCodes.Malformed, fromShrink.ExitCode);
+        Assert.StartsWith($"{indented}:3:{lines[1].Length + 3}: ", fromReplay.ErrorLines[0]); // the "]" after the comma
+        Assert.Equal(fromReplay.ErrorLines, fromShrink.ErrorLines);
+
         Assert.Equal(ExitCodes.Usage, PeeringProcess.Run(["shrink", clean]).ExitCode);
         Assert.Equal(ExitCodes.Usage, PeeringProcess.Run(["shrink", Path.Combine(_files.Directory, "missing.jsonl"), "-o", "x"]).ExitCode);
     }
