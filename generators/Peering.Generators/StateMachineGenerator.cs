@@ -35,6 +35,9 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
         var checks = context.SyntaxProvider
             .ForAttributeWithMetadataName(Namespace + "CheckAttribute", static (node, _) => node is MethodDeclarationSyntax, DeclarationParsers.ParsePredicate)
             .WithTrackingName(TrackingNames.CheckDeclarations);
+        var contexts = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Namespace + "CheckContextAttribute", static (node, _) => node is MethodDeclarationSyntax, DeclarationParsers.ParseContext)
+            .WithTrackingName(TrackingNames.CheckContextDeclarations);
         var strayStates = context.SyntaxProvider
             .ForAttributeWithMetadataName(Namespace + "StateAttribute", static (node, _) => node is TypeDeclarationSyntax, DeclarationParsers.ParseStrayState)
             .WithTrackingName(TrackingNames.StrayStates);
@@ -46,11 +49,13 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
                 invariants.Collect().WithTrackingName(TrackingNames.AllInvariants)
                     .Combine(checks.Collect().WithTrackingName(TrackingNames.AllChecks))
                     .WithTrackingName(TrackingNames.InvariantsAndChecks))
+            .Combine(contexts.Collect().WithTrackingName(TrackingNames.AllCheckContexts))
             .Select(static (all, _) => new CompilationDecls(
-                all.Left.Left.ToEquatableArray(),
-                all.Left.Right.ToEquatableArray(),
-                all.Right.Left.ToEquatableArray(),
-                all.Right.Right.ToEquatableArray()))
+                all.Left.Left.Left.ToEquatableArray(),
+                all.Left.Left.Right.ToEquatableArray(),
+                all.Left.Right.Left.ToEquatableArray(),
+                all.Left.Right.Right.ToEquatableArray(),
+                all.Right.ToEquatableArray()))
             .WithTrackingName(TrackingNames.CompilationDeclarations);
 
         var models = machines
@@ -63,7 +68,10 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
 
         var predicateProblems = invariants.Collect()
             .Combine(checks.Collect())
-            .Select(static (all, _) => all.Left.Concat(all.Right).Where(p => p.Problem is not null).Select(p => p.Problem!).ToEquatableArray())
+            .Combine(contexts.Collect())
+            .Select(static (all, _) => all.Left.Left.Concat(all.Left.Right).Select(p => p.Problem)
+                .Concat(all.Right.Select(c => c.Problem))
+                .Where(p => p is not null).Select(p => p!).ToEquatableArray())
             .WithTrackingName(TrackingNames.PredicateProblems);
         context.RegisterSourceOutput(predicateProblems, static (spc, problems) =>
         {
@@ -105,5 +113,10 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
         context.AddSource(hint + ".Checks.g.cs", ChecksEmitter.Emit(model));
         context.AddSource(hint + ".Json.g.cs", JsonEmitter.Emit(emit));
         context.AddSource(hint + ".Canonical.g.cs", CanonicalEmitter.Emit(emit));
+        context.AddSource(hint + ".Trace.g.cs", TraceEmitter.Emit(model));
+        if (model.Step.Contract)
+        {
+            context.AddSource(hint + ".Contract.g.cs", ContractEmitter.Emit(model));
+        }
     }
 }

@@ -8,11 +8,13 @@ internal static class TrackingNames
     public const string EffectDeclarations = nameof(EffectDeclarations);
     public const string InvariantDeclarations = nameof(InvariantDeclarations);
     public const string CheckDeclarations = nameof(CheckDeclarations);
+    public const string CheckContextDeclarations = nameof(CheckContextDeclarations);
     public const string StrayStates = nameof(StrayStates);
     public const string AllEvents = nameof(AllEvents);
     public const string AllEffects = nameof(AllEffects);
     public const string AllInvariants = nameof(AllInvariants);
     public const string AllChecks = nameof(AllChecks);
+    public const string AllCheckContexts = nameof(AllCheckContexts);
     public const string EventsAndEffects = nameof(EventsAndEffects);
     public const string InvariantsAndChecks = nameof(InvariantsAndChecks);
     public const string CompilationDeclarations = nameof(CompilationDeclarations);
@@ -24,8 +26,8 @@ internal static class TrackingNames
     /// <summary>Every name above.</summary>
     public static readonly string[] All =
     {
-        MachineDeclarations, EventDeclarations, EffectDeclarations, InvariantDeclarations, CheckDeclarations, StrayStates,
-        AllEvents, AllEffects, AllInvariants, AllChecks, EventsAndEffects, InvariantsAndChecks, CompilationDeclarations,
+        MachineDeclarations, EventDeclarations, EffectDeclarations, InvariantDeclarations, CheckDeclarations, CheckContextDeclarations, StrayStates,
+        AllEvents, AllEffects, AllInvariants, AllChecks, AllCheckContexts, EventsAndEffects, InvariantsAndChecks, CompilationDeclarations,
         MachinesWithDeclarations, MachineModels, PredicateProblems, StrayStateProblems,
     };
 }

@@ -63,6 +63,19 @@ internal static class DiagnosticDescriptors
         "Invalid [Transition] method",
         "Machine '{0}': {1}");
 
+    public static readonly DiagnosticDescriptor BadStepMethod = Error(
+        "PSM020",
+        "Invalid step declaration",
+        "'{0}': {1}");
+
+    public static readonly DiagnosticDescriptor NoContract = new(
+        "PSM021",
+        "No trace-tool contract",
+        "Machine '{0}' gets no trace-tool contract ({0}.Contract, {0}.Types, the pure Step): {1}",
+        Category,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
     {
         [UndecidedPair.Id] = UndecidedPair,
@@ -76,6 +89,8 @@ internal static class DiagnosticDescriptors
         [UnknownDeclaredType.Id] = UnknownDeclaredType,
         [BadWireRecord.Id] = BadWireRecord,
         [BadTransitionMethod.Id] = BadTransitionMethod,
+        [BadStepMethod.Id] = BadStepMethod,
+        [NoContract.Id] = NoContract,
     };
 
     public static IEnumerable<DiagnosticDescriptor> All => ById.Values;

@@ -58,30 +58,42 @@ internal static class ChecksEmitter
 
         w.Open("partial class " + m.Name);
         w.Line("/// <summary>Every [Check] evaluated on <paramref name=\"snapshot\"/>, in declaration order.</summary>");
+        var checksContext = m.Checks.Any(c => c.TakesContext);
         if (m.Checks.Count == 0)
         {
             w.Line("public static " + m.ChecksTypeName + " EvaluateChecks(" + m.SnapshotType + " snapshot) => new();");
+        }
+        else if (checksContext)
+        {
+            // One context per evaluation, shared by every check that takes it ([CheckContext]).
+            w.Open("public static " + m.ChecksTypeName + " EvaluateChecks(" + m.SnapshotType + " snapshot)");
+            w.Line("var context = " + m.Step.ContextFactory + "(snapshot);");
+            w.Line("return new(");
+            w.Indent();
+            EmitCheckArguments(w, m);
+            w.Unindent();
+            w.Close();
         }
         else
         {
             w.Line("public static " + m.ChecksTypeName + " EvaluateChecks(" + m.SnapshotType + " snapshot) => new(");
             w.Indent();
-            for (var i = 0; i < m.Checks.Count; i++)
-            {
-                var check = m.Checks[i];
-                w.Line(check.PropertyName + ": " + check.Call + "(snapshot)" + (i == m.Checks.Count - 1 ? ");" : ","));
-            }
-
+            EmitCheckArguments(w, m);
             w.Unindent();
         }
 
         w.Line();
         w.Line("/// <summary>Every [Invariant] evaluated on <paramref name=\"snapshot\"/>, in declaration order.</summary>");
         w.Open("public static " + m.InvariantsTypeName + " EvaluateInvariants(" + m.SnapshotType + " snapshot)");
+        if (m.Invariants.Any(i => i.TakesContext))
+        {
+            w.Line("var context = " + m.Step.ContextFactory + "(snapshot);");
+        }
+
         w.Line("ulong violations = 0;");
         for (var i = 0; i < m.Invariants.Count; i++)
         {
-            w.Open("if (!" + m.Invariants[i].Call + "(snapshot))");
+            w.Open("if (!" + Call(m.Invariants[i]) + ")");
             w.Line("violations |= 1UL << " + i + ";");
             w.Close();
             w.Line();
@@ -92,4 +104,14 @@ internal static class ChecksEmitter
         w.Close();
         return SourceWriter.Header() + w;
     }
+
+    private static void EmitCheckArguments(SourceWriter w, MachineModel m)
+    {
+        for (var i = 0; i < m.Checks.Count; i++)
+        {
+            w.Line(m.Checks[i].PropertyName + ": " + Call(m.Checks[i]) + (i == m.Checks.Count - 1 ? ");" : ","));
+        }
+    }
+
+    private static string Call(PredicateModel p) => p.Call + (p.TakesContext ? "(snapshot, context)" : "(snapshot)");
 }

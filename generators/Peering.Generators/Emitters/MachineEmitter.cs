@@ -19,9 +19,11 @@ internal static class MachineEmitter
         {
             w.Line();
             w.Open("partial class " + m.Name);
-            EmitState(w, m);
+            EmitGuardedState(w, m);
             w.Line();
             EmitDispatch(w, m);
+            w.Line();
+            EmitStep(w, m);
             if (m.SnapshotFactory is not null)
             {
                 w.Line();
@@ -35,7 +37,9 @@ internal static class MachineEmitter
             w.Line();
             EmitTryParseState(w, m);
             w.Line();
-            EmitEventIndex(w, m);
+            EmitIndex(w, m, "EventIndex", "e", m.EventBase, m.Events, "event", "Definition\"/>'s events");
+            w.Line();
+            EmitIndex(w, m, "EffectIndex", "effect", m.EffectBase, m.Effects, "effect", "Definition\"/>'s effects");
             w.Close();
         }
         else if (m.Diagnostics.All(d => d.Id != "PSM006"))
@@ -79,14 +83,56 @@ internal static class MachineEmitter
         w.Line("public " + m.StateEnumTypeName + " State { get; private set; }");
     }
 
+    private static void EmitGuardedState(SourceWriter w, MachineModel m)
+    {
+        var log = "global::Peering.StateMachines.StepLog<" + m.EffectBase + ">";
+        w.Block($$"""
+            private {{m.StateEnumTypeName}} _state;
+
+            // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §5).
+            private readonly {{log}} _stepLog = new(StepGuard);
+
+            /// <summary>
+            /// The current state. Only the [Transition] method and constructors assign it; during a step, every
+            /// move is checked against the declared transitions and recorded in <see cref="Moves"/>.
+            /// </summary>
+            /// <exception cref="global::Peering.StateMachines.UndeclaredTransitionException">A move the declarations do not permit.</exception>
+            public {{m.StateEnumTypeName}} State
+            {
+                get => _state;
+                private set
+                {
+                    if (value != _state)
+                    {
+                        _stepLog.Move((int)_state, (int)value);
+                    }
+
+                    _state = value;
+                }
+            }
+
+            /// <summary>The effects of the current (or last) step, in emission order; valid until the next step.</summary>
+            public global::System.ReadOnlySpan<{{m.EffectBase}}> Effects => _stepLog.Effects;
+
+            /// <summary>The single moves of the current (or last) step, in order (state indices); valid until the next step.</summary>
+            public global::System.ReadOnlySpan<global::Peering.StateMachines.SingleMove> Moves => _stepLog.Moves;
+
+            /// <summary>Emits <paramref name="effect"/> in the current step.</summary>
+            private void Emit({{m.EffectBase}} effect) => _stepLog.Add(effect);
+            """);
+    }
+
     private static void EmitDispatch(SourceWriter w, MachineModel m)
     {
         w.Line("/// <summary>");
-        w.Line("/// Handles <paramref name=\"e\"/> in the current state: runs its handler and returns true for a");
-        w.Line("/// handled (state, event) pair, returns false for an ignored one. Every pair is listed.");
+        w.Line("/// Handles <paramref name=\"e\"/> in the current state as one step, run to completion: runs its handler");
+        w.Line("/// and returns true for a handled (state, event) pair, returns false for an ignored one. Every pair is listed.");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">The event type or the state value is unknown.</exception>");
+        w.Line("/// <exception cref=\"global::Peering.StateMachines.ReentrantDispatchException\">The machine is already handling an event.</exception>");
         w.Open("public bool Dispatch(" + m.EventBase + " e)");
+        w.Line("_stepLog.Begin(EventIndex(e));");
+        w.Open("try");
         w.Open("switch (State, e)");
         var rows = new List<(string Label, string Body)>();
         for (var s = 0; s < m.States.Count; s++)
@@ -117,12 +163,68 @@ internal static class MachineEmitter
         w.Indent().Line("throw UndeclaredDispatch(State, e);").Unindent();
         w.Close();
         w.Close();
+        w.Open("finally");
+        w.Line("_stepLog.End();");
+        w.Close();
+        w.Close();
         w.Line();
         w.Line("private static global::System.Exception UndeclaredDispatch(" + m.StateEnumTypeName + " state, " + m.EventBase + "? e) => e is null");
         w.Indent();
         w.Line("? new global::System.ArgumentNullException(nameof(e))");
         w.Line(": new global::System.ArgumentException(\"No declared decision for state \" + state.ToString() + \" and event \" + e.GetType().Name + \".\", nameof(e));");
         w.Unindent();
+    }
+
+    private static void EmitStep(SourceWriter w, MachineModel m)
+    {
+        var apply = m.Step.Apply ?? "Dispatch";
+        var refused = m.Step.Accepts is null ? "" : "an event <see cref=\"" + m.Step.Accepts + "\"/> refuses is dropped; otherwise ";
+        w.Block($$"""
+            /// <summary>
+            /// One step of this machine, in place: {{refused}}<see cref="{{apply}}"/>.
+            /// <see cref="Effects"/> and <see cref="Moves"/> are then the step's.
+            /// </summary>
+            """);
+        w.Open("public void Step(" + m.EventBase + " e)");
+        if (m.Step.Accepts is { } accepts)
+        {
+            w.Open("if (!" + accepts + "(e))");
+            w.Line("_stepLog.Skip(EventIndex(e));");
+            w.Line("return;");
+            w.Close();
+            w.Line();
+        }
+
+        w.Line(apply + "(e);");
+        w.Close();
+        if (!m.Step.Contract)
+        {
+            return;
+        }
+
+        var result = "global::Peering.StateMachines.StepResult<" + m.StateEnumTypeName + ", " + m.EffectBase + ", " + m.SnapshotType + ">";
+        var dropped = m.Step.Accepts is null ? "" : "; for a dropped event the result's after is <paramref name=\"before\"/> itself";
+        w.Line();
+        w.Block($$"""
+            /// <summary>
+            /// The pure step: a machine restored from <paramref name="before"/>, one <see cref="Step({{m.EventBase.Replace("global::", "")}})"/>, and its snapshot.
+            /// <paramref name="before"/> is not changed{{dropped}}.
+            /// </summary>
+            """);
+        w.Open("public static " + result + " Step(" + m.SnapshotType + " before, " + m.EventBase + " e)");
+        w.Line("var machine = new " + m.TypeName + "(before);");
+        w.Line("var from = machine.State;");
+        if (m.Step.Accepts is { } filter)
+        {
+            w.Open("if (!machine." + filter + "(e))");
+            w.Line("return new(before, before, from, from, [], []);");
+            w.Close();
+            w.Line();
+        }
+
+        w.Line("machine." + apply + "(e);");
+        w.Line("return new(before, machine." + m.SnapshotFactory + "(), from, machine.State, machine.Effects.ToArray(), machine.Moves.ToArray());");
+        w.Close();
     }
 
     private static void EmitDispatchChecked(SourceWriter w, MachineModel m)
@@ -184,8 +286,16 @@ internal static class MachineEmitter
         EmitItems(w, "transitions", transitions);
         EmitItems(w, "procedures", m.Procedures.Select(p => ("new(" + EmitContext.Literal(p.Name) + ", " + Ints(p.RunsFrom) + ")", p.Name + " runs from " + string.Join(", ", p.RunsFrom.Select(Name)))).ToList());
         w.Line("invariants: " + Strings(m.Invariants.Select(i => i.Name)) + ",");
-        w.Line("checks: " + Strings(m.Checks.Select(c => c.Name)) + ");");
+        var logs = Enumerable.Range(0, m.Effects.Count).Where(i => m.Effects[i].MoveFrom is not null).ToList();
+        w.Line("checks: " + Strings(m.Checks.Select(c => c.Name)) + (logs.Count == 0 ? ");" : ","));
+        if (logs.Count > 0)
+        {
+            w.Line("transitionLogs: " + Ints(logs) + ");");
+        }
         w.Unindent();
+        w.Line();
+        w.Line("// After Definition: static fields initialize in textual order.");
+        w.Line("private static readonly global::Peering.StateMachines.TransitionGuard StepGuard = new(Definition);");
     }
 
     private static void EmitItems(SourceWriter w, string name, List<(string Item, string Comment)> items)
@@ -243,19 +353,19 @@ internal static class MachineEmitter
         w.Close();
     }
 
-    private static void EmitEventIndex(SourceWriter w, MachineModel m)
+    private static void EmitIndex(SourceWriter w, MachineModel m, string method, string parameter, string baseType, EquatableArray<CaseModel> cases, string what, string list)
     {
-        w.Line("/// <summary>The declaration index of the type of <paramref name=\"e\"/> (its index in <see cref=\"Definition\"/>'s events).</summary>");
-        w.Line("public static int EventIndex(" + m.EventBase + " e) => e switch");
+        w.Line("/// <summary>The declaration index of the type of <paramref name=\"" + parameter + "\"/> (its index in <see cref=\"" + list + ").</summary>");
+        w.Line("public static int " + method + "(" + baseType + " " + parameter + ") => " + parameter + " switch");
         w.Line("{");
         w.Indent();
-        for (var i = 0; i < m.Events.Count; i++)
+        for (var i = 0; i < cases.Count; i++)
         {
-            w.Line(m.Events[i].TypeName + " => " + i + ",");
+            w.Line(cases[i].TypeName + " => " + i + ",");
         }
 
-        w.Line("null => throw new global::System.ArgumentNullException(nameof(e)),");
-        w.Line("_ => throw new global::System.ArgumentException(\"Not a declared event type: \" + e.GetType().Name + \".\", nameof(e)),");
+        w.Line("null => throw new global::System.ArgumentNullException(nameof(" + parameter + ")),");
+        w.Line("_ => throw new global::System.ArgumentException(\"Not a declared " + what + " type: \" + " + parameter + ".GetType().Name + \".\", nameof(" + parameter + ")),");
         w.Unindent();
         w.Line("};");
     }

@@ -20,6 +20,20 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>
+    /// Writes a multi-line template (a raw string literal) line by line at the current indentation;
+    /// blank lines stay blank.
+    /// </summary>
+    public SourceWriter Block(string template)
+    {
+        foreach (var line in template.Replace("\r\n", "\n").Split('\n'))
+        {
+            Line(line);
+        }
+
+        return this;
+    }
+
     /// <summary>Writes <paramref name="header"/> (if any) and an opening brace, and indents.</summary>
     public SourceWriter Open(string? header = null)
     {

@@ -37,8 +37,15 @@ internal sealed record MachineDecl(
     EquatableArray<ProcedureDecl> Procedures,
     string? SnapshotFactory,
     WireGraph? Snapshot,
+    StepDecl Step,
     LocationInfo? Location,
     EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// How the machine steps, for the pure step and the trace-tool contract: whether it can be restored
+/// from a snapshot and built fresh, and its optional <c>[Accepts]</c> filter and <c>[Apply]</c> step.
+/// </summary>
+internal sealed record StepDecl(bool HasRestore, bool HasFresh, string? Accepts, string? Apply);
 
 /// <summary>An <c>[Event]</c> or <c>[Effect]</c> type: its tag, the types it derives from, and its wire shape.</summary>
 internal sealed record CaseDecl(
@@ -46,17 +53,29 @@ internal sealed record CaseDecl(
     string Tag,
     EquatableArray<string> BaseTypes,
     WireGraph Graph,
+    bool IsTransitionLog,
     LocationInfo? Location);
 
 /// <summary>
 /// An <c>[Invariant]</c> or <c>[Check]</c> method. <paramref name="SnapshotType"/> is the type of its
-/// parameter; <paramref name="Problem"/> is set when its signature is wrong.
+/// first parameter, <paramref name="ContextType"/> that of its second ("" when it takes only the
+/// snapshot); <paramref name="Problem"/> is set when its signature is wrong.
 /// </summary>
 internal sealed record PredicateDecl(
     string Name,
     string MethodName,
     string Call,
     string SnapshotType,
+    string ContextType,
+    LocationInfo? Location,
+    DiagnosticInfo? Problem);
+
+/// <summary>A <c>[CheckContext]</c> factory: <c>static TContext M(TSnapshot)</c>; <paramref name="Problem"/> is set when its signature is wrong.</summary>
+internal sealed record ContextDecl(
+    string MethodName,
+    string Call,
+    string SnapshotType,
+    string ContextType,
     LocationInfo? Location,
     DiagnosticInfo? Problem);
 
@@ -65,4 +84,5 @@ internal sealed record CompilationDecls(
     EquatableArray<CaseDecl> Events,
     EquatableArray<CaseDecl> Effects,
     EquatableArray<PredicateDecl> Invariants,
-    EquatableArray<PredicateDecl> Checks);
+    EquatableArray<PredicateDecl> Checks,
+    EquatableArray<ContextDecl> Contexts);

@@ -6,14 +6,23 @@ internal sealed record DecisionModel(bool Handled, string? Handler, EquatableArr
 /// <summary>A state: its enum member name, wire name, one decision per event (by event index) and its continuations.</summary>
 internal sealed record StateModel(string Name, string WireName, EquatableArray<DecisionModel> Decisions, EquatableArray<int> Continues);
 
-/// <summary>A concrete event or effect type and its tag.</summary>
-internal sealed record CaseModel(string TypeName, string Tag);
+/// <summary>
+/// A concrete event or effect type and its tag; for a <c>[TransitionLog]</c> effect, the properties
+/// holding the move's source and target.
+/// </summary>
+internal sealed record CaseModel(string TypeName, string Tag, string? MoveFrom = null, string? MoveTo = null);
 
 /// <summary>A procedure and the states (indices) it runs from.</summary>
 internal sealed record ProcedureModel(string Name, EquatableArray<int> RunsFrom);
 
-/// <summary>An invariant or check: its reported name, the generated property name, and the method to call.</summary>
-internal sealed record PredicateModel(string Name, string PropertyName, string Call);
+/// <summary>An invariant or check: its reported name, the generated property name, the method to call, and whether it takes the check context.</summary>
+internal sealed record PredicateModel(string Name, string PropertyName, string Call, bool TakesContext);
+
+/// <summary>
+/// How the machine steps (see <see cref="StepDecl"/>). <paramref name="Contract"/>: the machine has what the
+/// pure step and the trace-tool contract need (a snapshot factory, a restoring and a fresh constructor).
+/// </summary>
+internal sealed record StepModel(bool Contract, string? Accepts, string? Apply, string? ContextFactory);
 
 /// <summary>Everything the emitters need for one machine, resolved and validated.</summary>
 internal sealed record MachineModel(
@@ -32,6 +41,7 @@ internal sealed record MachineModel(
     EquatableArray<PredicateModel> Checks,
     EquatableArray<PredicateModel> Invariants,
     string? SnapshotFactory,
+    StepModel Step,
     EquatableArray<RecordSpec> Records,
     EquatableArray<DiagnosticInfo> Diagnostics,
     bool HasErrors)

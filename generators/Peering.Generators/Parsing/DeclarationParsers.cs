@@ -31,6 +31,7 @@ internal static class DeclarationParsers
             context.Attributes[0].FirstStringArgument() ?? type.Name,
             bases.ToEquatableArray(),
             WireTypeParser.ParseRoot(type, location, cancellationToken),
+            type.Has("TransitionLogAttribute"),
             location);
     }
 
@@ -43,18 +44,39 @@ internal static class DeclarationParsers
         var name = context.Attributes[0].FirstStringArgument() ?? method.Name;
         var kind = context.Attributes[0].AttributeClass?.Name == "InvariantAttribute" ? "[Invariant]" : "[Check]";
         DiagnosticInfo? problem = null;
-        if (!method.IsStatic || method.ReturnType.SpecialType != SpecialType.System_Boolean || method.Parameters.Length != 1
-            || method.Parameters[0].RefKind is not (RefKind.None or RefKind.In) || method.IsGenericMethod)
+        if (!method.IsStatic || method.ReturnType.SpecialType != SpecialType.System_Boolean || method.Parameters.Length is not (1 or 2)
+            || method.Parameters.Any(p => p.RefKind is not (RefKind.None or RefKind.In)) || method.IsGenericMethod)
         {
-            problem = DiagnosticInfo.Create(DiagnosticDescriptors.BadPredicate.Id, location, method.Name, "an " + kind + " method must be 'static bool M(TSnapshot snapshot)'");
+            problem = DiagnosticInfo.Create(DiagnosticDescriptors.BadPredicate.Id, location, method.Name, "an " + kind + " method must be 'static bool M(TSnapshot snapshot)' or, with a [CheckContext], 'static bool M(TSnapshot snapshot, TContext context)'");
         }
         else if (!method.IsAccessibleFromAssembly())
         {
             problem = DiagnosticInfo.Create(DiagnosticDescriptors.BadPredicate.Id, location, method.Name, "an " + kind + " method must be accessible from its assembly (internal or public)");
         }
 
+        var snapshot = method.Parameters.Length >= 1 ? method.Parameters[0].Type.FullName() : "";
+        var contextType = method.Parameters.Length == 2 ? method.Parameters[1].Type.FullName() : "";
+        return new PredicateDecl(name, method.Name, method.ContainingType.FullName() + "." + method.Name, snapshot, contextType, location, problem);
+    }
+
+    public static ContextDecl ParseContext(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var method = (IMethodSymbol)context.TargetSymbol;
+        var location = context.TargetNode is MethodDeclarationSyntax syntax
+            ? LocationInfo.From(syntax.Identifier.GetLocation())
+            : LocationInfo.From(method.Locations.FirstOrDefault());
+        DiagnosticInfo? problem = null;
+        if (!method.IsStatic || method.ReturnsVoid || method.Parameters.Length != 1 || method.Parameters[0].RefKind is not (RefKind.None or RefKind.In) || method.IsGenericMethod)
+        {
+            problem = DiagnosticInfo.Create(DiagnosticDescriptors.BadPredicate.Id, location, method.Name, "a [CheckContext] method must be 'static TContext M(TSnapshot snapshot)'");
+        }
+        else if (!method.IsAccessibleFromAssembly())
+        {
+            problem = DiagnosticInfo.Create(DiagnosticDescriptors.BadPredicate.Id, location, method.Name, "a [CheckContext] method must be accessible from its assembly (internal or public)");
+        }
+
         var snapshot = method.Parameters.Length == 1 ? method.Parameters[0].Type.FullName() : "";
-        return new PredicateDecl(name, method.Name, method.ContainingType.FullName() + "." + method.Name, snapshot, location, problem);
+        return new ContextDecl(method.Name, method.ContainingType.FullName() + "." + method.Name, snapshot, method.ReturnType.FullName(), location, problem);
     }
 
     /// <summary>A <c>[State]</c> class that is not nested in a <c>[StateMachine]</c> class, or null.</summary>

@@ -158,6 +158,13 @@ internal static class MachineAssembler
             procedures.Add(new ProcedureModel(procedure.MethodName, runsFrom.ToEquatableArray()));
         }
 
+        var contexts = decls.Contexts.Where(c => c.Problem is null && c.SnapshotType == machine.SnapshotType).ToList();
+        foreach (var extra in contexts.Skip(1))
+        {
+            Report(DiagnosticDescriptors.BadPredicate, extra.Location, extra.MethodName, "snapshot type '" + Short(machine.SnapshotType) + "' already has the [CheckContext] '" + contexts[0].MethodName + "'");
+        }
+
+        var context = contexts.FirstOrDefault();
         var checks = Predicates(decls.Checks, "Check", Report);
         var invariants = Predicates(decls.Invariants, "Invariant", Report);
         if (invariants.Count > 64)
@@ -165,7 +172,36 @@ internal static class MachineAssembler
             Report(DiagnosticDescriptors.BadPredicate, null, machine.Name, "a machine may have at most 64 invariants (it has " + invariants.Count + ")");
         }
 
+        if (machine.States.Count > 64)
+        {
+            Report(DiagnosticDescriptors.NotPartial, machine.Location, machine.Name, "a machine may have at most 64 states (it has " + machine.States.Count + ")");
+        }
+
         var records = AssembleWire(machine, events, effects, Report);
+        var effectModels = effects.Select(e => TransitionLog(e, records, Report)).ToList();
+
+        var missing = new List<string>();
+        if (machine.SnapshotFactory is null)
+        {
+            missing.Add("no [SnapshotFactory]");
+        }
+
+        if (!machine.Step.HasRestore)
+        {
+            missing.Add("no constructor taking the snapshot '" + Short(machine.SnapshotType) + "'");
+        }
+
+        if (!machine.Step.HasFresh)
+        {
+            missing.Add("no constructor callable without arguments");
+        }
+
+        if (missing.Count > 0)
+        {
+            Report(DiagnosticDescriptors.NoContract, machine.Location, machine.Name, string.Join(", ", missing));
+        }
+
+        var step = new StepModel(missing.Count == 0, machine.Step.Accepts, machine.Step.Apply, context?.Call);
 
         return new MachineModel(
             machine.Namespace,
@@ -178,14 +214,15 @@ internal static class MachineAssembler
             machine.SnapshotType,
             states.ToEquatableArray(),
             events.Select(e => new CaseModel(e.TypeName, e.Tag)).ToEquatableArray(),
-            effects.Select(e => new CaseModel(e.TypeName, e.Tag)).ToEquatableArray(),
+            effectModels.ToEquatableArray(),
             procedures.ToEquatableArray(),
             checks.ToEquatableArray(),
             invariants.ToEquatableArray(),
             machine.SnapshotFactory,
+            step,
             records,
             diagnostics.Distinct().ToEquatableArray(),
-            diagnostics.Count > 0);
+            diagnostics.Any(d => d.Id != DiagnosticDescriptors.NoContract.Id));
 
         int? ResolveEvent(TypeUse use, string attribute, StateDecl state)
         {
@@ -217,7 +254,15 @@ internal static class MachineAssembler
             CheckUnique(kind + " method name", mine.Select(p => (p.MethodName, p.Call, p.Location)), report);
             foreach (var p in mine)
             {
-                result.Add(new PredicateModel(p.Name, p.MethodName, p.Call));
+                if (p.ContextType.Length > 0 && p.ContextType != context?.ContextType)
+                {
+                    report(DiagnosticDescriptors.BadPredicate, p.Location, new[] { p.MethodName, context is null
+                        ? "its second parameter is a check context, but snapshot type '" + Short(machine.SnapshotType) + "' has no [CheckContext] factory"
+                        : "its second parameter must be the check context '" + Short(context.ContextType) + "' that [CheckContext] '" + context.MethodName + "' builds" });
+                    continue;
+                }
+
+                result.Add(new PredicateModel(p.Name, p.MethodName, p.Call, p.ContextType.Length > 0));
             }
 
             return result;
@@ -334,6 +379,24 @@ internal static class MachineAssembler
                     return t;
             }
         }
+    }
+
+    /// <summary>An effect's model; for a <c>[TransitionLog]</c> effect, its first two members of the state enum type are the move.</summary>
+    private static CaseModel TransitionLog(CaseDecl effect, EquatableArray<RecordSpec> records, System.Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, LocationInfo?, string[]> report)
+    {
+        if (!effect.IsTransitionLog)
+        {
+            return new CaseModel(effect.TypeName, effect.Tag);
+        }
+
+        var states = records.FirstOrDefault(r => r.TypeName == effect.TypeName)?.Members.Where(m => m.Type.Kind == WireKind.StateEnum).Take(2).ToList() ?? [];
+        if (states.Count < 2)
+        {
+            report(DiagnosticDescriptors.BadWireRecord, effect.Location, new[] { Short(effect.TypeName), effect.Tag, "a [TransitionLog] effect must have two members of the machine's state type (the move's source and target)" });
+            return new CaseModel(effect.TypeName, effect.Tag);
+        }
+
+        return new CaseModel(effect.TypeName, effect.Tag, states[0].PropertyName, states[1].PropertyName);
     }
 
     private static void CheckUnique(

@@ -33,7 +33,8 @@ internal static class MachineParser
         }
 
         var args = attribute.ConstructorArguments;
-        var eventBase = args.Length > 0 && args[0].Value is ITypeSymbol e ? e.FullName() : "";
+        var eventSymbol = args.Length > 0 ? args[0].Value as ITypeSymbol : null;
+        var eventBase = eventSymbol?.FullName() ?? "";
         var effectBase = args.Length > 1 && args[1].Value is ITypeSymbol f ? f.FullName() : "";
         var snapshotSymbol = args.Length > 2 ? args[2].Value as ITypeSymbol : null;
         var stateEnumName = type.Name + "State";
@@ -86,6 +87,7 @@ internal static class MachineParser
         }
 
         var snapshot = snapshotSymbol is null ? null : WireTypeParser.ParseRoot(snapshotSymbol, location, cancellationToken);
+        var step = StepParser.Parse(type, snapshotSymbol, eventSymbol, diagnostics);
 
         return new MachineDecl(
             type.NamespaceName(),
@@ -101,6 +103,7 @@ internal static class MachineParser
             procedures.ToEquatableArray(),
             snapshotFactory,
             snapshot,
+            step,
             location,
             diagnostics.ToEquatableArray());
     }

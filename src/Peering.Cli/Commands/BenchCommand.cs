@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Peering.Fuzzing;
+using Peering.StateMachines;
+using Peering.StateMachines.Tools;
 using Peering.Generation;
 
 namespace Peering.Cli.Commands;
@@ -66,8 +67,7 @@ public static class BenchCommand
         var clock = Stopwatch.StartNew();
         for (ulong seed = 1; clock.Elapsed < time || steps == 0; seed++)
         {
-            var expected = new GeneratedTrace(Profile.Full, seed, 200_000).StepCount;
-            if (expected < 150_000)
+            if (Steps(seed) < 150_000)
             {
                 continue;
             }
@@ -111,6 +111,14 @@ public static class BenchCommand
         Report("generate total", steps, bytes, clock.Elapsed, cpu);
     }
 
+    // How many steps the trace of seed has, by drawing only its length (PeeringEvents: Initialize, then the count).
+    private static long Steps(ulong seed)
+    {
+        var generator = new EventGenerator(Profile.Full, new Rng(seed));
+        generator.BuildInitialize();
+        return generator.DrawEventCount(200_000) + 1;
+    }
+
     private static void Report(string what, long steps, long bytes, TimeSpan wall, TimeSpan cpu) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{what}: {steps:N0} steps, {bytes / 1e6:F1} MB in {wall.TotalSeconds:F2} s: {steps / wall.TotalSeconds:N0} steps/s, {bytes / 1e6 / wall.TotalSeconds:F0} MB/s (CPU {cpu.TotalSeconds:F2} s: {steps / cpu.TotalSeconds:N0} steps/CPU-s)"));
@@ -120,10 +128,10 @@ public static class BenchCommand
     /// <summary>A fuzz campaign in process for about <paramref name="time"/>, after a warm-up.</summary>
     private static Rate Fuzz(Profile profile, bool roundTrip, int jobs, TimeSpan time)
     {
-        var settings = new FuzzSettings { Profile = profile, Cycles = long.MaxValue / 2, RoundTrip = roundTrip, Seed = 1 };
+        var settings = new FuzzSettings { Profile = profile.Name(), Cycles = long.MaxValue / 2, RoundTrip = roundTrip, Seed = 1 };
         using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(3, time.TotalSeconds / 2))))
         {
-            new Campaign(settings with { Seed = 2 }, jobs: jobs).Run(warm.Token);
+            new PeeringTools.Campaign(settings with { Seed = 2 }, PeeringEvents.Instance, "peering", jobs: jobs).Run(warm.Token);
         }
 
         GC.Collect();
@@ -132,7 +140,7 @@ public static class BenchCommand
         var allocated = GC.GetTotalAllocatedBytes();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         using var stop = new CancellationTokenSource(time);
-        var summary = new Campaign(settings, jobs: jobs).Run(stop.Token);
+        var summary = new PeeringTools.Campaign(settings, PeeringEvents.Instance, "peering", jobs: jobs).Run(stop.Token);
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var wall = summary.Timing.Seconds;
         var steps = summary.Steps;

@@ -1,55 +1,56 @@
 using System.CommandLine;
 using Peering.Generation;
+using Peering.Machine;
+using Peering.StateMachines.Tools;
 
 namespace Peering.Cli.Commands;
 
-/// <summary><c>peering generate</c>: one random trace on standard output (GENERATOR.md).</summary>
+/// <summary>
+/// <c>peering generate</c>: one random trace on standard output (GENERATOR.md), as JSONL (the
+/// toolkit's <c>generate</c>) or in the reference's legacy text format, with the reference
+/// generator's two progress lines on standard error.
+/// </summary>
 public static class GenerateCommand
 {
     /// <summary>The command.</summary>
-    public static Command Create()
+    public static Command Create(ToolEnvironment env)
     {
-        var profile = new Option<string>("--profile")
-        {
-            Description = "Event mix",
-            DefaultValueFactory = _ => "full",
-        };
+        var profile = new Option<string>("--profile") { Description = "Event mix", DefaultValueFactory = _ => "full" };
         profile.AcceptOnlyFromAmong("lean-core", "full");
-        var seed = new Option<ulong>("--seed")
-        {
-            Description = "Random seed (a full 64-bit value; echoed in the summary line)",
-            DefaultValueFactory = _ => 42,
-        };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed (a full 64-bit value; echoed in the summary line)", DefaultValueFactory = _ => 42 };
         var events = new Option<long>("--events")
         {
             Description = "Upper bound on the events after Initialize: below 50 exactly that many, else uniform in [50, N]",
             DefaultValueFactory = _ => 30,
         };
-        var format = new Option<string>("--format")
-        {
-            Description = "Output format",
-            DefaultValueFactory = _ => "jsonl",
-        };
+        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "legacy");
-        var command = new Command("generate", "Generate one random trace to standard output")
-        {
-            profile,
-            seed,
-            events,
-            format,
-        };
+        var command = new Command("generate", "Generate one random trace to standard output") { profile, seed, events, format };
         command.SetAction(result =>
         {
-            Profiles.TryParse(result.GetValue(profile), out var p);
-            var f = result.GetValue(format) == "legacy" ? TraceFormat.Legacy : TraceFormat.Jsonl;
+            var p = result.GetValue(profile)!;
             var s = result.GetValue(seed);
             var n = result.GetValue(events);
-            Console.Error.WriteLine($"Cross-validation driver: seed={s} events={n} format={result.GetValue(format)} profile={p.Name()}");
-            using var stdout = Console.OpenStandardOutput();
-            var steps = TraceGeneration.Write(stdout, p, s, n, f);
-            Console.Error.WriteLine($"Done. Total events: {steps}");
+            env.Error.WriteLine($"Cross-validation driver: seed={s} events={n} format={result.GetValue(format)} profile={p}");
+            using var stdout = env.OpenStandardOutput();
+            var trace = PeeringTools.SteppedTrace.Generated(PeeringEvents.Instance, p, s, n);
+            var steps = result.GetValue(format) == "legacy" ? WriteLegacy(stdout, trace) : PeeringTools.TraceWriter.Write(stdout, trace);
+            env.Error.WriteLine($"Done. Total events: {steps}");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The trace in the legacy text format (TRACE-SCHEMA.md §9); returns the number of steps.</summary>
+    public static long WriteLegacy(Stream output, PeeringTools.SteppedTrace trace)
+    {
+        var legacy = new LegacyWriter(output);
+        while (trace.MoveNext())
+        {
+            legacy.WriteStep(trace.Event, trace.After, PeeringMachine.EvaluateChecks(trace.After));
+        }
+
+        legacy.Flush();
+        return trace.Step + 1;
     }
 }

@@ -93,3 +93,39 @@ public sealed class CheckAttribute : Attribute
     /// <summary>The key.</summary>
     public string Name { get; }
 }
+
+/// <summary>
+/// Marks the machine's <c>bool M(TEvent e)</c> instance method that decides, before anything else,
+/// whether the machine takes an event at all (for example, drops events that carry a stale epoch).
+/// A refused event is dropped: the step changes nothing and emits nothing, and the pure
+/// <c>Step(snapshot, e)</c> returns its input snapshot itself. Optional; without it every event is taken.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class AcceptsAttribute : Attribute { }
+
+/// <summary>
+/// Marks the machine's own in-place step, a <c>void M(TEvent e)</c> instance method that calls
+/// <c>Dispatch(e)</c> and may do, around it, what restoring from a snapshot does on the pure path
+/// (for example, normalize the machine so that it equals the restore of its own snapshot). The
+/// generated <c>Step(e)</c> calls it for every accepted event. Optional; without it the step is <c>Dispatch</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class ApplyAttribute : Attribute { }
+
+/// <summary>
+/// Marks an effect type that records one move of the machine: its first two constructor
+/// parameters of the state enum type are the source and the target. Trace tools read these
+/// effects to know the single moves of a recorded step (a step may pass through several states).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false)]
+public sealed class TransitionLogAttribute : Attribute { }
+
+/// <summary>
+/// Marks a <c>static TContext M(TSnapshot s)</c> factory of the per-snapshot context that the
+/// machine's checks and invariants share: built once per evaluation and passed to every
+/// <see cref="CheckAttribute"/> and <see cref="InvariantAttribute"/> method that takes it as a
+/// second parameter (<c>static bool M(TSnapshot s, TContext c)</c>), so that work common to several
+/// predicates is done once, without hidden caches. At most one per snapshot type.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class CheckContextAttribute : Attribute { }

@@ -20,7 +20,8 @@ public sealed class MachineDefinition
         ImmutableArray<DeclaredTransition> transitions,
         ImmutableArray<DeclaredProcedure> procedures,
         ImmutableArray<string> invariants,
-        ImmutableArray<string> checks)
+        ImmutableArray<string> checks,
+        ImmutableArray<int> transitionLogs = default)
     {
         Name = name;
         States = states;
@@ -32,6 +33,7 @@ public sealed class MachineDefinition
         Procedures = procedures;
         Invariants = invariants;
         Checks = checks;
+        TransitionLogs = transitionLogs.IsDefault ? [] : transitionLogs;
     }
 
     /// <summary>The machine's type name.</summary>
@@ -63,6 +65,9 @@ public sealed class MachineDefinition
 
     /// <summary>Check names (the trace's checks object keys) in declaration order.</summary>
     public ImmutableArray<string> Checks { get; }
+
+    /// <summary>The indices of the effects that record a move (<see cref="TransitionLogAttribute"/>), in declaration order.</summary>
+    public ImmutableArray<int> TransitionLogs { get; }
 
     /// <summary>The index of a state wire name, or -1.</summary>
     public int StateIndex(string name) => States.IndexOf(name);

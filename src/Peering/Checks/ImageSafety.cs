@@ -14,9 +14,9 @@ public static class ImageSafety
 {
     /// <summary>I1: every authority source is backed by a census holder of exactly that length.</summary>
     [Invariant("sources_backed")]
-    public static bool SourcesBacked(PgSnapshot s)
+    public static bool SourcesBacked(PgSnapshot s, Recomputed r)
     {
-        var census = Recomputed.Of(s).Census;
+        var census = r.Census;
         foreach (var (obj, _, len) in s.AuthSources)
         {
             var backed = false;
@@ -40,15 +40,15 @@ public static class ImageSafety
 
     /// <summary>I2: the authoritative image is the census image.</summary>
     [Invariant("image_matches_census")]
-    public static bool ImageMatchesCensus(PgSnapshot s) => Images.Same(s.AuthImage, Recomputed.Of(s).Image);
+    public static bool ImageMatchesCensus(PgSnapshot s, Recomputed r) => Images.Same(s.AuthImage, r.Image);
 
     /// <summary>I3: the authoritative sequence is the census maximum.</summary>
     [Invariant("seq_matches_census")]
-    public static bool SeqMatchesCensus(PgSnapshot s) => s.AuthSeq == Recomputed.Of(s).Seq;
+    public static bool SeqMatchesCensus(PgSnapshot s, Recomputed r) => s.AuthSeq == r.Seq;
 
     /// <summary>I4: the sources' lengths are the census image.</summary>
     [Invariant("sources_match_census")]
-    public static bool SourcesMatchCensus(PgSnapshot s) => Images.Same(Authority.Values(s.AuthSources, s.AuthImage), Recomputed.Of(s).Image);
+    public static bool SourcesMatchCensus(PgSnapshot s, Recomputed r) => Images.Same(Authority.Values(s.AuthSources, s.AuthImage), r.Image);
 
     /// <summary>I5: the local PG claims no progress or bytes beyond authority.</summary>
     [Invariant("local_within_authority")]
@@ -57,11 +57,11 @@ public static class ImageSafety
 
     /// <summary>I6: no acting replica claims progress or bytes beyond authority.</summary>
     [Invariant("replicas_within_authority")]
-    public static bool ReplicasWithinAuthority(PgSnapshot s)
+    public static bool ReplicasWithinAuthority(PgSnapshot s, Recomputed r)
     {
-        foreach (var r in Recomputed.Of(s).Replicas)
+        foreach (var replica in r.Replicas)
         {
-            if (r.CommittedSeq > s.AuthSeq || !Images.IsPrefix(r.Image, s.AuthImage))
+            if (replica.CommittedSeq > s.AuthSeq || !Images.IsPrefix(replica.Image, s.AuthImage))
             {
                 return false;
             }
@@ -72,11 +72,11 @@ public static class ImageSafety
 
     /// <summary>I7: the peer plans are exactly those recomputed from the census.</summary>
     [Invariant("peer_plans_exact")]
-    public static bool PeerPlansExact(PgSnapshot s) => s.PeerRecoveryPlans == Recomputed.Of(s).PeerPlans;
+    public static bool PeerPlansExact(PgSnapshot s, Recomputed r) => s.PeerRecoveryPlans == r.PeerPlans;
 
     /// <summary>I8: the local plan is exactly the one recomputed from the census.</summary>
     [Invariant("local_plan_exact")]
-    public static bool LocalPlanExact(PgSnapshot s) => s.LocalRecoveryPlan == Recomputed.Of(s).LocalPlan;
+    public static bool LocalPlanExact(PgSnapshot s, Recomputed r) => s.LocalRecoveryPlan == r.LocalPlan;
 
     /// <summary>
     /// Item 5 of TRACE-SCHEMA.md §6: the stored blob metadata is the sealed metadata backed by the
@@ -84,9 +84,8 @@ public static class ImageSafety
     /// refresh, so once sealed metadata exists among the peers this can be false on produced
     /// snapshots (346 steps of the wide reference traces).
     /// </summary>
-    public static bool BlobMetaMatchesCensus(PgSnapshot s)
+    public static bool BlobMetaMatchesCensus(PgSnapshot s, Recomputed r)
     {
-        var facts = Recomputed.Of(s);
-        return s.AuthBlobMeta == Authority.SealedMeta(facts.Census, facts.Sources);
+        return s.AuthBlobMeta == Authority.SealedMeta(r.Census, r.Sources);
     }
 }

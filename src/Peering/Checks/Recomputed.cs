@@ -1,19 +1,19 @@
 using Peering.Machine;
 using Peering.Model;
+using Peering.StateMachines;
 
 namespace Peering.Checks;
 
 /// <summary>
 /// What the checks recompute from a snapshot (TRACE-SCHEMA.md §6): the census <c>K</c>, the acting
-/// replicas <c>R</c>, and the authority <c>src*</c>, <c>img*</c>, <c>seq*</c> they imply, computed once
-/// per snapshot and shared by every check and invariant of that snapshot, with the image invariant
-/// and cleanliness the other checks build on.
+/// replicas <c>R</c>, and the authority <c>src*</c>, <c>img*</c>, <c>seq*</c> they imply, with the image
+/// invariant and cleanliness the other checks build on. The machine's declared check context: the
+/// generated <c>EvaluateChecks</c> and <c>EvaluateInvariants</c> build one per evaluation and pass it
+/// to every check and invariant that takes it, so shared work is done once and nothing is cached
+/// across snapshots.
 /// </summary>
-internal sealed class Recomputed
+public sealed class Recomputed
 {
-    [ThreadStatic]
-    private static Recomputed? _last;
-
     private ValueList<PeerRecoveryPlan>? _peerPlans;
     private ValueList<ObjRecovery>? _localPlan;
     private bool? _imageInvariant;
@@ -54,20 +54,12 @@ internal sealed class Recomputed
     public ValueList<ObjRecovery> LocalPlan => _localPlan ??= Authority.LocalPlan(Sources, Snapshot.LocalInfo, Snapshot.LocalRecoveryPlan);
 
     /// <summary>The traced <c>image_invariant</c>, evaluated once.</summary>
-    public bool ImageInvariant(Func<PgSnapshot, bool> evaluate) => _imageInvariant ??= evaluate(Snapshot);
+    internal bool ImageInvariant(Func<PgSnapshot, Recomputed, bool> evaluate) => _imageInvariant ??= evaluate(Snapshot, this);
 
     /// <summary>The traced <c>image_clean</c>, evaluated once.</summary>
-    public bool ImageClean(Func<PgSnapshot, bool> evaluate) => _imageClean ??= evaluate(Snapshot);
+    internal bool ImageClean(Func<PgSnapshot, Recomputed, bool> evaluate) => _imageClean ??= evaluate(Snapshot, this);
 
-    /// <summary>The recomputation for <paramref name="s"/>, reusing the last one made on this thread for the same snapshot.</summary>
-    public static Recomputed Of(PgSnapshot s)
-    {
-        var last = _last;
-        if (last is not null && ReferenceEquals(last.Snapshot, s))
-        {
-            return last;
-        }
-
-        return _last = new Recomputed(s);
-    }
+    /// <summary>The context of <paramref name="s"/>'s checks.</summary>
+    [CheckContext]
+    public static Recomputed Of(PgSnapshot s) => new(s);
 }

@@ -29,34 +29,34 @@ public static class TraceChecks
 
     /// <summary>Items 1-10: I1-I8 and the blob-metadata item.</summary>
     [Check("image_invariant")]
-    public static bool ImageInvariant(PgSnapshot s) => Recomputed.Of(s).ImageInvariant(EvaluateImageInvariant);
+    public static bool ImageInvariant(PgSnapshot s, Recomputed r) => r.ImageInvariant(EvaluateImageInvariant);
 
     /// <summary>No recovery work left: local and every acting replica exactly at the authority.</summary>
     [Check("image_clean")]
-    public static bool ImageClean(PgSnapshot s) => Recomputed.Of(s).ImageClean(EvaluateImageClean);
+    public static bool ImageClean(PgSnapshot s, Recomputed r) => r.ImageClean(EvaluateImageClean);
 
-    private static bool EvaluateImageInvariant(PgSnapshot s) =>
-        ImageSafety.SourcesBacked(s)
-        && ImageSafety.ImageMatchesCensus(s)
-        && ImageSafety.SeqMatchesCensus(s)
-        && ImageSafety.SourcesMatchCensus(s)
-        && ImageSafety.BlobMetaMatchesCensus(s)
+    private static bool EvaluateImageInvariant(PgSnapshot s, Recomputed r) =>
+        ImageSafety.SourcesBacked(s, r)
+        && ImageSafety.ImageMatchesCensus(s, r)
+        && ImageSafety.SeqMatchesCensus(s, r)
+        && ImageSafety.SourcesMatchCensus(s, r)
+        && ImageSafety.BlobMetaMatchesCensus(s, r)
         && ImageSafety.LocalWithinAuthority(s)
-        && ImageSafety.ReplicasWithinAuthority(s)
-        && ImageSafety.PeerPlansExact(s)
-        && ImageSafety.LocalPlanExact(s);
+        && ImageSafety.ReplicasWithinAuthority(s, r)
+        && ImageSafety.PeerPlansExact(s, r)
+        && ImageSafety.LocalPlanExact(s, r);
 
-    private static bool EvaluateImageClean(PgSnapshot s)
+    private static bool EvaluateImageClean(PgSnapshot s, Recomputed r)
     {
-        if (!ImageInvariant(s) || !s.PeerRecoveryPlans.IsEmpty || !s.LocalRecoveryPlan.IsEmpty
+        if (!ImageInvariant(s, r) || !s.PeerRecoveryPlans.IsEmpty || !s.LocalRecoveryPlan.IsEmpty
             || s.LocalInfo.CommittedSeq < s.AuthSeq || !Images.Same(s.LocalInfo.Image, s.AuthImage))
         {
             return false;
         }
 
-        foreach (var r in Recomputed.Of(s).Replicas)
+        foreach (var replica in r.Replicas)
         {
-            if (r.CommittedSeq < s.AuthSeq || !Images.Same(r.Image, s.AuthImage))
+            if (replica.CommittedSeq < s.AuthSeq || !Images.Same(replica.Image, s.AuthImage))
             {
                 return false;
             }
@@ -67,9 +67,9 @@ public static class TraceChecks
 
     /// <summary>The invariant holds, not clean, and some local or replica work remains.</summary>
     [Check("image_recovering")]
-    public static bool ImageRecovering(PgSnapshot s)
+    public static bool ImageRecovering(PgSnapshot s, Recomputed r)
     {
-        if (!ImageInvariant(s) || ImageClean(s))
+        if (!ImageInvariant(s, r) || ImageClean(s, r))
         {
             return false;
         }
@@ -79,9 +79,9 @@ public static class TraceChecks
             return true;
         }
 
-        foreach (var r in Recomputed.Of(s).Replicas)
+        foreach (var replica in r.Replicas)
         {
-            if (r.CommittedSeq < s.AuthSeq)
+            if (replica.CommittedSeq < s.AuthSeq)
             {
                 return true;
             }

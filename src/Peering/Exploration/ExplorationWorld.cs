@@ -1,6 +1,7 @@
 using Peering.Generation;
 using Peering.Machine;
 using Peering.Model;
+using Peering.StateMachines;
 
 namespace Peering.Exploration;
 
@@ -8,10 +9,13 @@ namespace Peering.Exploration;
 /// The small world an exploration covers (docs/exploration.md): a cluster of <see cref="Osds"/> OSDs,
 /// objects <c>0..<see cref="Objects"/>-1</c>, object lengths in <c>0..<see cref="MaxLength"/></c>.
 /// Everything the generator draws from a wide range (GENERATOR.md §4, §6) is drawn from these small
-/// sets instead, so that the alphabet of every snapshot is finite and small.
+/// sets instead, so that the alphabet of every snapshot is finite and small. It is what
+/// <c>peering explore</c> explores: its initial configurations and its <see cref="EventAlphabet"/>.
 /// </summary>
-public sealed record ExplorationWorld
+public sealed class ExplorationWorld : IExplorationWorld<PgSnapshot, PgEvent>
 {
+    private readonly EventAlphabet _alphabet;
+
     /// <summary>A world; throws <see cref="ArgumentOutOfRangeException"/> outside the supported bounds.</summary>
     public ExplorationWorld(Profile profile, int osds, int objects, int maxLength)
     {
@@ -27,6 +31,8 @@ public sealed record ExplorationWorld
         MaxLength = maxLength;
         Images = BuildImages(objects, maxLength);
         Seqs = Enumerable.Range(0, (objects * maxLength) + 1).Select(x => (ulong)x).ToArray();
+        InitialEvents = BuildInitialEvents();
+        _alphabet = new EventAlphabet(this);
     }
 
     /// <summary>The event mix.</summary>
@@ -69,7 +75,15 @@ public sealed record ExplorationWorld
     /// <c>pool size</c> distinct OSDs as acting = up (whoami its first), and each image as the local
     /// committed image (sequence = its total length); epoch 10, LES = LIS = 10, pgid 1, no prior OSDs.
     /// </summary>
-    public IReadOnlyList<PgEvent> InitialEvents()
+    public IReadOnlyList<PgEvent> InitialEvents { get; }
+
+    /// <summary>The alphabet of <paramref name="snapshot"/> (<see cref="EventAlphabet.AddEvents"/>).</summary>
+    public void AddEvents(PgSnapshot snapshot, List<PgEvent> events) => _alphabet.AddEvents(snapshot, events);
+
+    /// <summary>A one-line description, as the explore report's header gives it.</summary>
+    public override string ToString() => $"profile {Profile.Name()}, {Osds} OSDs, {Objects} object(s), lengths 0..{MaxLength}";
+
+    private List<PgEvent> BuildInitialEvents()
     {
         var events = new List<PgEvent>();
         for (var poolSize = 2; poolSize <= Math.Min(Osds, 3); poolSize++)

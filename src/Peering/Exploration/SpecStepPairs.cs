@@ -1,6 +1,6 @@
 using Peering.Generation;
 using Peering.Machine;
-using Peering.StateMachines.Exploration;
+using Peering.StateMachines;
 
 namespace Peering.Exploration;
 

@@ -1,5 +1,6 @@
 using Peering.Machine;
 using Peering.Model;
+using Peering.StateMachines;
 
 namespace Peering.Generation;
 

@@ -86,5 +86,5 @@ public sealed record PublishStats(
 public sealed record DeletePg(ulong Pgid) : PgEffect;
 
 /// <summary>A state change and why (REDUCER.md §8).</summary>
-[Effect]
+[Effect, TransitionLog]
 public sealed record LogTransition(ulong Pgid, PgState From, PgState To, string Reason) : PgEffect;

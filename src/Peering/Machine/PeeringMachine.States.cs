@@ -33,7 +33,7 @@ public sealed partial class PeeringMachine
 
     /// <summary>Primary collecting peer reports.</summary>
     [State]
-    [Handles(typeof(Initialize), typeof(GetPeerInfo), typeof(Stray))]
+    [Handles(typeof(Initialize), typeof(GetPeerInfo), typeof(Stray), typeof(Down), typeof(WaitUpThru), typeof(Active), typeof(Incomplete))]
     [Handles(typeof(AdvanceMap), typeof(Stray), typeof(Down), typeof(WaitUpThru), typeof(Active), typeof(Incomplete))]
     [Handles(typeof(PeerInfoReceived), typeof(Down), typeof(WaitUpThru), typeof(Active), typeof(Incomplete))]
     [Handles(typeof(PeerQueryTimeout), typeof(Down), typeof(WaitUpThru), typeof(Active), typeof(Incomplete))]

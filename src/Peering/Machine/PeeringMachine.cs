@@ -4,9 +4,10 @@ using Peering.StateMachines;
 namespace Peering.Machine;
 
 /// <summary>
-/// The reduced append-only peering machine for one PG on one OSD (REDUCER.md). Two entry points:
-/// the pure <see cref="Step(PgSnapshot, PgEvent)"/> (snapshot in, snapshot and effects out) and the
-/// mutable <see cref="Apply(PgEvent)"/> fast path; they agree on every step.
+/// The reduced append-only peering machine for one PG on one OSD (REDUCER.md). Two entry points,
+/// both generated from the declarations below: the pure <c>Step(snapshot, e)</c> (snapshot in,
+/// snapshot and effects out) and the in-place <c>Step(e)</c> fast path (<see cref="Apply"/>); they
+/// agree on every step.
 /// </summary>
 [StateMachine(typeof(PgEvent), typeof(PgEffect), typeof(PgSnapshot), StateTypeName = "PgState")]
 public sealed partial class PeeringMachine
@@ -36,9 +37,6 @@ public sealed partial class PeeringMachine
     private bool _activated;
     private bool _pendingActingChange;
     private uint _lastPeeringReset;
-
-    // The step's effects, in emission order.
-    private readonly List<PgEffect> _effects = [];
 
     // The last snapshot taken, while the machine has not changed since (a dropped or ignored event changes nothing).
     private PgSnapshot? _snapshot;
@@ -91,53 +89,36 @@ public sealed partial class PeeringMachine
     }
 
     /// <summary>
-    /// The pure step (REDUCER.md §6): the stale filter, then restore, handle and snapshot. Never
-    /// changes <paramref name="before"/>.
+    /// The in-place step: what the pure <c>Step(snapshot, e)</c> (restore, handle, snapshot; REDUCER.md §6)
+    /// does to this machine's snapshot, without the restore. Restoring a snapshot the reducer produced
+    /// gives back the same machine except for the Clean masking, which <see cref="MaskClean"/> repeats,
+    /// and the plan fallback, which <see cref="RefreshMissingPlans"/> repeats. The stale filter runs
+    /// before it (<see cref="TakesEvent"/>).
     /// </summary>
-    public static StepResult Step(PgSnapshot before, PgEvent e)
+    [Apply]
+    private void Apply(PgEvent e)
     {
-        if (!IsFresh(e, before.LastPeeringReset))
-        {
-            return new StepResult(before, before, before.State, before.State, []);
-        }
+        var (unchanged, peerPlans, localPlan) = (_snapshot, _peerPlans, _localPlan);
+        _snapshot = null;
 
-        var machine = new PeeringMachine(before);
-        var from = machine.State;
-        machine.Dispatch(e);
-        return new StepResult(before, machine.TakeSnapshot(), from, machine.State, [.. machine._effects]);
+        // What Step's restore would do to this machine's snapshot: a no-op for every machine the
+        // reducer reaches (its plans are consistent), but a machine restored from a hand-made
+        // Clean snapshot can leave Clean with masked (empty) plans that a restore recomputes.
+        RefreshMissingPlans();
+        if (Dispatch(e))
+        {
+            MaskClean();
+        }
+        else if (_peerPlans == peerPlans && _localPlan == localPlan)
+        {
+            // An ignored (state, event) pair runs nothing: the machine, already masked, is as it was.
+            _snapshot = unchanged;
+        }
     }
 
-    /// <summary>
-    /// The fast path: applies <paramref name="e"/> to this machine in place and returns the step's
-    /// effects (valid until the next call). Equivalent to <see cref="Step(PgSnapshot, PgEvent)"/> on
-    /// this machine's snapshot, since restoring a snapshot the reducer produced gives back the same
-    /// machine except for the Clean masking, which <see cref="MaskClean"/> repeats.
-    /// </summary>
-    public IReadOnlyList<PgEffect> Apply(PgEvent e)
-    {
-        _effects.Clear();
-        if (IsFresh(e, _lastPeeringReset))
-        {
-            var (unchanged, peerPlans, localPlan) = (_snapshot, _peerPlans, _localPlan);
-            _snapshot = null;
-
-            // What Step's restore would do to this machine's snapshot: a no-op for every machine the
-            // reducer reaches (its plans are consistent), but a machine restored from a hand-made
-            // Clean snapshot can leave Clean with masked (empty) plans that a restore recomputes.
-            RefreshMissingPlans();
-            if (Dispatch(e))
-            {
-                MaskClean();
-            }
-            else if (_peerPlans == peerPlans && _localPlan == localPlan)
-            {
-                // An ignored (state, event) pair runs nothing: the machine, already masked, is as it was.
-                _snapshot = unchanged;
-            }
-        }
-
-        return _effects;
-    }
+    /// <summary>The stale filter (REDUCER.md §6 step 1), before any restore: <see cref="IsFresh(PgEvent, uint)"/>.</summary>
+    [Accepts]
+    private bool TakesEvent(PgEvent e) => IsFresh(e, _lastPeeringReset);
 
     /// <summary>The plan fallback of <c>Restore</c> (REDUCER.md §6.1): empty plans outside Clean are recomputed when there is an authority.</summary>
     private void RefreshMissingPlans()
@@ -147,9 +128,6 @@ public sealed partial class PeeringMachine
             RefreshPlans();
         }
     }
-
-    /// <summary>The last <see cref="Apply"/>'s effects as a span (valid until the next call).</summary>
-    public ReadOnlySpan<PgEffect> LastEffects => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_effects);
 
     /// <summary>
     /// <c>Snapshot(M)</c> (REDUCER.md §6.2): derived targets and the Clean masking. After a step that
@@ -214,9 +192,4 @@ public sealed partial class PeeringMachine
         Emit(new LogTransition(_pgid, State, to, reason));
         State = to;
     }
-
-    private void Emit(PgEffect effect) => _effects.Add(effect);
 }
-
-/// <summary>The result of one pure step: before and after snapshots, the states and the ordered effects.</summary>
-public sealed record StepResult(PgSnapshot Before, PgSnapshot After, PgState From, PgState To, PgEffect[] Effects);

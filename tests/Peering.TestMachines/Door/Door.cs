@@ -52,7 +52,6 @@ public sealed partial class Door
     [Continues(typeof(Closed), typeof(Opened))]
     public sealed partial class Slamming;
 
-    private readonly List<DoorEffect> _effects = new();
     private bool _bolted;
     private string _key = "";
     private uint _turns;
@@ -87,14 +86,6 @@ public sealed partial class Door
     [SnapshotFactory]
     public DoorSnapshot TakeSnapshot() => new(State, _bolted, _key, _turns, _kicks, _opens, _frame, _keysTried, _lastForce);
 
-    /// <summary>The effects emitted since the last call, in emission order.</summary>
-    public DoorEffect[] TakeEffects()
-    {
-        var effects = _effects.ToArray();
-        _effects.Clear();
-        return effects;
-    }
-
     [Transition]
     private void Move(DoorState to)
     {
@@ -103,7 +94,7 @@ public sealed partial class Door
             return;
         }
 
-        _effects.Add(new Moved(State, to));
+        Emit(new Moved(State, to));
         State = to;
     }
 
@@ -135,7 +126,7 @@ public sealed partial class Door
         var turns = e.Turns ?? 1;
         if (turns == 0)
         {
-            _effects.Add(new Rejected(e.Key, "zero turns"));
+            Emit(new Rejected(e.Key, "zero turns"));
             return;
         }
 
@@ -151,7 +142,7 @@ public sealed partial class Door
         if (e.Key != _key)
         {
             _keysTried = _keysTried.Add(e.Key);
-            _effects.Add(new Rejected(e.Key, "wrong key"));
+            Emit(new Rejected(e.Key, "wrong key"));
             return;
         }
 
@@ -181,7 +172,7 @@ public sealed partial class Door
             case DoorState.Locked:
                 _kicks++;
                 _frame = _frame with { Dents = _frame.Dents + 1 };
-                _effects.Add(new Splintered(_frame.Material, _kicks));
+                Emit(new Splintered(_frame.Material, _kicks));
                 if (_kicks == KicksToBreak)
                 {
                     // PLANTED BUG: the frame breaks and the door flies open, but the bolt stays thrown
@@ -196,13 +187,13 @@ public sealed partial class Door
     }
 
     [Handler]
-    private void On(KnockEvent e) => _effects.Add(new Echo(e.Rhythm.ToArray()));
+    private void On(KnockEvent e) => Emit(new Echo(e.Rhythm.ToArray()));
 
     /// <summary>Ends a slam: a thrown bolt cannot enter the frame, so the door bounces back open; otherwise it latches.</summary>
     [Procedure(typeof(Slamming))]
     private void Settle()
     {
-        _effects.Add(new Bang(_bolted ? 95UL : 80UL));
+        Emit(new Bang(_bolted ? 95UL : 80UL));
         if (_bolted)
         {
             Move(DoorState.Opened);

@@ -37,7 +37,7 @@ public sealed record KnockEvent(ImmutableArray<int> Rhythm) : DoorEvent;
 public abstract record DoorEffect;
 
 /// <summary>The door moved from one state to another (one per move, transient states included).</summary>
-[Effect]
+[Effect, TransitionLog]
 public sealed record Moved(DoorState From, DoorState To) : DoorEffect;
 
 /// <summary>A slam.</summary>

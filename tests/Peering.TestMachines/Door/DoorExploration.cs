@@ -62,11 +62,10 @@ public static class DoorExploration
         return builder.ToImmutable();
     }
 
-    /// <summary>One step, purely: the door restored from <paramref name="before"/> handles <paramref name="e"/>.</summary>
+    /// <summary>One step, purely (the generated <see cref="Door.Step(DoorSnapshot, DoorEvent)"/>), as a tuple.</summary>
     public static (DoorSnapshot After, DoorState From, DoorState To, DoorEffect[] Effects) Step(DoorSnapshot before, DoorEvent e)
     {
-        var door = new Door(before);
-        door.Dispatch(e);
-        return (door.TakeSnapshot(), before.State, door.State, door.TakeEffects());
+        var r = Door.Step(before, e);
+        return (r.After, r.From, r.To, r.Effects);
     }
 }

@@ -1,0 +1,218 @@
+using Peering.Generators.Model;
+
+namespace Peering.Generators.Emitters;
+
+/// <summary>
+/// <c>M.Trace.g.cs</c>: the two fast readers of trace lines the tools need next to <c>ParseTraceLine</c>
+/// (the one owner of the trace-line format): the header reader (kind, step, states and event, without
+/// the snapshots) and the strict reader of exactly the compact form the writers produce.
+/// </summary>
+internal static class TraceEmitter
+{
+    private const string Json = "global::System.Text.Json";
+    private const string Runtime = "global::Peering.StateMachines";
+
+    public static string Emit(MachineModel m)
+    {
+        var state = m.StateEnumTypeName;
+        var e = m.EventBase;
+        var f = m.EffectBase;
+        var n = m.SnapshotType;
+        var c = m.ChecksTypeName;
+        var w = new SourceWriter();
+        MachineEmitter.BeginNamespace(w, m);
+        w.Block($$"""
+            partial class {{m.JsonName}}
+            {
+                /// <summary>
+                /// The kind, step number, states and event of a trace line, read without reading its snapshots;
+                /// for a summary line, its seed and count. False when anything is unexpected: the full
+                /// <see cref="ParseTraceLine"/> then says precisely what is wrong.
+                /// </summary>
+                public static bool TryReadTraceHeader(global::System.ReadOnlySpan<byte> line, out {{Runtime}}.TraceHeader<{{state}}, {{e}}> header)
+                {
+                    header = default;
+                    try
+                    {
+                        var r = new {{Json}}.Utf8JsonReader(line);
+                        if (!r.Read() || r.TokenType != {{Json}}.JsonTokenType.StartObject)
+                        {
+                            return false;
+                        }
+
+                        var isStep = false;
+                        long step = -1;
+                        {{state}} from = default;
+                        {{state}} to = default;
+                        var states = 0;
+                        {{e}}? ev = null;
+                        while (r.Read() && r.TokenType == {{Json}}.JsonTokenType.PropertyName)
+                        {
+                            if (r.ValueTextEquals("kind"u8))
+                            {
+                                r.Read();
+                                if (r.ValueTextEquals("summary"u8) && ParseTraceLine(line) is {{Runtime}}.TraceSummary summary)
+                                {
+                                    header = new(true, -1, default, default, default!, summary.Seed, summary.Events);
+                                    return true;
+                                }
+
+                                if (!r.ValueTextEquals("step"u8))
+                                {
+                                    return false;
+                                }
+
+                                isStep = true;
+                            }
+                            else if (r.ValueTextEquals("step"u8))
+                            {
+                                if (!r.Read() || r.TokenType != {{Json}}.JsonTokenType.Number || !r.TryGetInt64(out step) || step < 0)
+                                {
+                                    return false;
+                                }
+                            }
+                            else if (r.ValueTextEquals("from_state"u8))
+                            {
+                                r.Read();
+                                from = Read_State(ref r);
+                                states |= 1;
+                            }
+                            else if (r.ValueTextEquals("to_state"u8))
+                            {
+                                r.Read();
+                                to = Read_State(ref r);
+                                states |= 2;
+                            }
+                            else if (r.ValueTextEquals("event"u8))
+                            {
+                                r.Read();
+                                ev = ReadEvent(ref r);
+                            }
+                            else
+                            {
+                                r.Read();
+                                r.Skip();
+                            }
+
+                            if (isStep && step >= 0 && states == 3 && ev is not null)
+                            {
+                                header = new(false, step, from, to, ev, 0, 0);
+                                return true;
+                            }
+                        }
+                    }
+                    catch (global::System.Exception x) when (x is {{Json}}.JsonException or {{Runtime}}.WireFormatException or global::System.InvalidOperationException)
+                    {
+                        // The full parse says what is wrong.
+                    }
+
+                    return false;
+                }
+
+                /// <summary>
+                /// Reads a step line in exactly the compact form <c>WriteTraceStep</c>
+                /// produces (TRACE-SCHEMA.md §2-3: keys in order, no whitespace) whose <c>before</c> is byte for byte
+                /// <paramref name="beforeJson"/>, the encoding of <paramref name="before"/>; values go through the
+                /// generated readers. An <c>after</c> identical to <paramref name="beforeJson"/> reads as <paramref name="before"/>
+                /// (reading is a function of the bytes). False, with <paramref name="problem"/>, for anything else.
+                /// </summary>
+                public static bool TryReadCompactStep(
+                    global::System.ReadOnlySpan<byte> line, global::System.ReadOnlySpan<byte> beforeJson, {{n}} before,
+                    out {{Runtime}}.CompactStep<{{state}}, {{e}}, {{f}}, {{n}}, {{c}}> step, out string problem)
+                {
+                    step = default;
+                    var c = new {{Runtime}}.CompactLine(line);
+                    try
+                    {
+                        if (!c.Literal("{\"kind\":\"step\",\"step\":"u8) || !c.Number(out var number)
+                            || !c.Literal(",\"from_state\":"u8) || !CompactState(ref c, out var from)
+                            || !c.Literal(",\"to_state\":"u8) || !CompactState(ref c, out var to)
+                            || !c.Literal(",\"event\":"u8))
+                        {
+                            problem = c.Problem;
+                            return false;
+                        }
+
+                        var r = c.Reader();
+                        var ev = ReadEvent(ref r);
+                        c.Advance(r);
+                        if (!c.Literal(",\"before\":"u8) || !c.Literal(beforeJson) || !c.Literal(",\"before_checks\":"u8))
+                        {
+                            problem = c.Problem;
+                            return false;
+                        }
+
+                        r = c.Reader();
+                        var beforeChecks = ReadChecks(ref r);
+                        c.Advance(r);
+                        if (!c.Literal(",\"after\":"u8))
+                        {
+                            problem = c.Problem;
+                            return false;
+                        }
+
+                        var afterStart = c.Position;
+                        {{n}} after;
+                        if (c.Rest.StartsWith(beforeJson) && c.Rest[beforeJson.Length..].StartsWith(",\"after_checks\":"u8))
+                        {
+                            after = before;
+                            c.Skip(beforeJson.Length);
+                        }
+                        else
+                        {
+                            r = c.Reader();
+                            after = ReadSnapshot(ref r);
+                            c.Advance(r);
+                        }
+
+                        var afterEnd = c.Position;
+                        if (!c.Literal(",\"after_checks\":"u8))
+                        {
+                            problem = c.Problem;
+                            return false;
+                        }
+
+                        r = c.Reader();
+                        var afterChecks = ReadChecks(ref r);
+                        c.Advance(r);
+                        if (!c.Literal(",\"effects\":"u8))
+                        {
+                            problem = c.Problem;
+                            return false;
+                        }
+
+                        r = c.Reader();
+                        var effects = Read_ArrayOfEffect(ref r);
+                        c.Advance(r);
+                        if (!c.Literal("}"u8) || !c.End())
+                        {
+                            problem = c.Problem;
+                            return false;
+                        }
+
+                        step = new(number, from, to, ev, beforeChecks, after, afterChecks, effects, afterStart, afterEnd);
+                        problem = "";
+                        return true;
+                    }
+                    catch ({{Runtime}}.WireFormatException x)
+                    {
+                        problem = x.Problem;
+                    }
+                    catch (global::System.Exception x) when (x is {{Json}}.JsonException or global::System.InvalidOperationException)
+                    {
+                        problem = x.Message;
+                    }
+
+                    return false;
+                }
+
+                private static bool CompactState(ref {{Runtime}}.CompactLine c, out {{state}} state)
+                {
+                    state = default;
+                    return c.Name(out var name) && ({{m.TypeName}}.TryParseState(name, out state) || c.UnknownName(name));
+                }
+            }
+            """);
+        return SourceWriter.Header() + "using static global::Peering.StateMachines.JsonWire;\n\n" + w;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Peering.Generators.Diagnostics;
+using Peering.Generators.Model;
+
+namespace Peering.Generators.Parsing;
+
+/// <summary>
+/// Reads how a machine steps (docs/toolkit.md §1, "Stepping"): a constructor taking the snapshot (the
+/// restore of the pure step), a constructor callable without arguments (the fresh machine), and the
+/// optional <c>[Accepts]</c> filter and <c>[Apply]</c> in-place step.
+/// </summary>
+internal static class StepParser
+{
+    public static StepDecl Parse(INamedTypeSymbol machine, ITypeSymbol? snapshot, ITypeSymbol? eventBase, List<DiagnosticInfo> diagnostics)
+    {
+        var hasRestore = snapshot is not null && machine.InstanceConstructors.Any(c =>
+            c.Parameters.Length == 1 && c.Parameters[0].RefKind is RefKind.None or RefKind.In
+            && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type.OriginalDefinition, snapshot.OriginalDefinition));
+        var hasFresh = machine.InstanceConstructors.Any(c => c.Parameters.All(p => p.IsOptional || p.IsParams));
+
+        string? accepts = null;
+        string? apply = null;
+        foreach (var method in machine.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (method.Has("AcceptsAttribute"))
+            {
+                Take(ref accepts, method, "[Accepts]", "bool", SpecialType.System_Boolean);
+            }
+
+            if (method.Has("ApplyAttribute"))
+            {
+                Take(ref apply, method, "[Apply]", "void", SpecialType.System_Void);
+            }
+        }
+
+        return new StepDecl(hasRestore, hasFresh, accepts, apply);
+
+        void Take(ref string? slot, IMethodSymbol method, string kind, string returns, SpecialType returnType)
+        {
+            var location = LocationInfo.From(method.Locations.FirstOrDefault());
+            var valid = !method.IsStatic && !method.IsGenericMethod && method.ReturnType.SpecialType == returnType
+                && method.Parameters.Length == 1 && method.Parameters[0].RefKind == RefKind.None
+                && eventBase is not null && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type.OriginalDefinition, eventBase.OriginalDefinition);
+            if (!valid)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadStepMethod.Id, location, method.Name, "an " + kind + " method must be an instance method '" + returns + " M(" + (eventBase?.Name ?? "TEvent") + " e)'"));
+            }
+            else if (slot is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadStepMethod.Id, location, method.Name, "machine '" + machine.Name + "' already has the " + kind + " method '" + slot + "'"));
+            }
+            else
+            {
+                slot = method.Name;
+            }
+        }
+    }
+}

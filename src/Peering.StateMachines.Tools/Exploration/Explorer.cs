@@ -1,0 +1,358 @@
+using System.Diagnostics;
+
+namespace Peering.StateMachines.Tools;
+
+/// <summary>
+/// Bounded exhaustive exploration of a machine built with the toolkit: breadth-first from every
+/// initial configuration, every event sequence of the model's alphabet up to a depth, snapshots
+/// deduplicated by the 128-bit hash of their canonical encoding, every declared invariant evaluated
+/// on every new snapshot. Level-synchronous and deterministic: the frontier is expanded in batches
+/// by every worker, and each batch is merged in frontier order, then event order, so the snapshots
+/// kept, their numbering, the counts and the counterexample (the first violating snapshot in that
+/// order at the first violating depth) do not depend on the number of threads.
+/// </summary>
+public static class Explorer
+{
+    /// <summary>Explores <paramref name="model"/> within <paramref name="options"/>.</summary>
+    public static ExplorationResult<TSnapshot, TEvent> Run<TSnapshot, TEvent>(IExplorationModel<TSnapshot, TEvent> model, ExplorationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new ExplorationRun<TSnapshot, TEvent>(model, options).Execute();
+    }
+}
+
+internal sealed class ExplorationRun<TSnapshot, TEvent>
+{
+    private readonly IExplorationModel<TSnapshot, TEvent> _model;
+    private readonly ExplorationOptions _options;
+    private readonly Worker[] _workers;
+    private readonly VisitedSet _visited;
+    private readonly ChunkedList _parents = new();
+    private readonly ChunkedList _events = new();
+    private readonly List<long> _levels = [];
+    private readonly long _memoryLimit;
+    private readonly Stopwatch _clock = new();
+    private ExplorationStatus _status = ExplorationStatus.Completed;
+    private (int Id, ulong Mask, int Depth)? _violation;
+
+    public ExplorationRun(IExplorationModel<TSnapshot, TEvent> model, ExplorationOptions options)
+    {
+        _model = model;
+        _options = options;
+        _workers = new Worker[options.Jobs];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new Worker(model.Definition);
+        }
+
+        _visited = new VisitedSet(Math.Min(options.MaxStates, 1 << 20));
+        _memoryLimit = options.MemoryLimitBytes ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.85);
+    }
+
+    public ExplorationResult<TSnapshot, TEvent> Execute()
+    {
+        _clock.Start();
+        var frontier = Roots();
+        var exhausted = false;
+        for (var depth = 1; depth <= _options.MaxDepth && _status == ExplorationStatus.Completed; depth++)
+        {
+            frontier = Level(frontier, depth);
+            if (_levels[depth] == 0 && _status == ExplorationStatus.Completed)
+            {
+                exhausted = true;
+                break;
+            }
+        }
+
+        _clock.Stop();
+        var coverage = new ExplorationCoverage(_model.Definition);
+        long transitions = 0;
+        foreach (var w in _workers)
+        {
+            coverage.Add(w.Coverage);
+            transitions += w.Transitions;
+        }
+
+        var counterexample = _violation is { } v ? Reconstruct(v.Id, v.Mask, v.Depth) : null;
+        return new ExplorationResult<TSnapshot, TEvent>(
+            _status, _visited.Count, transitions, _levels.ToArray(), exhausted, _clock.Elapsed, coverage, counterexample);
+    }
+
+    // Depth 0: the origin itself, or the result of each initial event applied to it.
+    private List<Node> Roots()
+    {
+        var next = new List<Node>();
+        var worker = _workers[0];
+        List<Candidate> found = [];
+        if (_model.InitialEvents.Count == 0)
+        {
+            var origin = _model.Origin;
+            found.Add(new Candidate(worker.Hash(_model, origin), origin, -1, _model.InvariantViolations(origin)));
+        }
+        else
+        {
+            var events = _model.InitialEvents;
+            for (var j = 0; j < events.Count; j++)
+            {
+                var o = worker.Step(_model, _model.Origin, events[j]);
+                found.Add(new Candidate(worker.Hash(_model, o.After), o.After, j, _model.InvariantViolations(o.After)));
+            }
+        }
+
+        _levels.Add(0);
+        Merge(-1, found, _options.MaxDepth > 0 ? next : null, 0);
+        Report(0);
+        return next;
+    }
+
+    // The snapshots of the last depth are checked but never expanded, so they are not kept.
+    private List<Node> Level(List<Node> frontier, int depth)
+    {
+        _levels.Add(0);
+        var next = new List<Node>();
+        var keep = depth < _options.MaxDepth ? next : null;
+        var batch = new List<Candidate>?[Math.Min(_options.BatchSize, frontier.Count)];
+        for (var start = 0; start < frontier.Count && _status == ExplorationStatus.Completed; start += batch.Length)
+        {
+            var count = Math.Min(batch.Length, frontier.Count - start);
+            Expand(frontier, start, count, batch);
+            for (var i = 0; i < count && _status == ExplorationStatus.Completed; i++)
+            {
+                if (batch[i] is { } found)
+                {
+                    Merge(frontier[start + i].Id, found, keep, depth);
+                }
+
+                // Expanded: let the snapshot go while the next depth grows.
+                batch[i] = null;
+                frontier[start + i] = default;
+            }
+
+            CheckMemory(next);
+        }
+
+        Report(depth);
+        return next;
+    }
+
+    // Every worker takes frontier entries in turn; results land in the entry's own slot.
+    private void Expand(List<Node> frontier, int start, int count, List<Candidate>?[] batch)
+    {
+        if (_workers.Length == 1)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                batch[i] = _workers[0].Expand(_model, _visited, frontier[start + i].Snapshot);
+            }
+
+            return;
+        }
+
+        var cursor = -1;
+        void Work(int w)
+        {
+            var worker = _workers[w];
+            for (int i; (i = Interlocked.Increment(ref cursor)) < count;)
+            {
+                batch[i] = worker.Expand(_model, _visited, frontier[start + i].Snapshot);
+            }
+        }
+
+        try
+        {
+            Parallel.For(0, _workers.Length, new ParallelOptions { MaxDegreeOfParallelism = _workers.Length }, Work);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    // Adds the candidates of one parent in event order: the first time a hash is seen wins.
+    private void Merge(int parent, List<Candidate> found, List<Node>? next, int depth)
+    {
+        foreach (var c in found)
+        {
+            if (_visited.Contains(c.Key))
+            {
+                continue;
+            }
+
+            if (_visited.Count >= _options.MaxStates)
+            {
+                _status = ExplorationStatus.StateLimit;
+                return;
+            }
+
+            _visited.Add(c.Key);
+            var id = _parents.Count;
+            _parents.Add(parent);
+            _events.Add(c.Event);
+            _levels[depth]++;
+            next?.Add(new Node(id, c.After));
+            if (c.Violations != 0)
+            {
+                _violation = (id, c.Violations, depth);
+                _status = ExplorationStatus.Violation;
+                return;
+            }
+        }
+    }
+
+    private void CheckMemory(List<Node> next)
+    {
+        if (GC.GetTotalMemory(false) < _memoryLimit || GC.GetTotalMemory(true) < _memoryLimit)
+        {
+            return;
+        }
+
+        _status = ExplorationStatus.MemoryLimit;
+        next.Clear();
+    }
+
+    private void Report(int depth)
+    {
+        if (_options.Progress is { } progress)
+        {
+            long transitions = 0;
+            foreach (var w in _workers)
+            {
+                transitions += w.Transitions;
+            }
+
+            progress(new ExplorationProgress(depth, _levels[depth], _visited.Count, transitions, _clock.Elapsed));
+        }
+    }
+
+    // Follows the parent pointers back to a root, then replays the events from the origin.
+    private Counterexample<TSnapshot, TEvent> Reconstruct(int id, ulong mask, int depth)
+    {
+        var path = new Stack<int>();
+        var root = id;
+        for (var at = id; at >= 0; at = _parents[at])
+        {
+            path.Push(_events[at]);
+            root = at;
+        }
+
+        var steps = new List<PathStep<TSnapshot, TEvent>>();
+        var worker = new Worker(_model.Definition);
+        var snapshot = _model.Origin;
+        var initial = path.Pop();
+        if (initial >= 0)
+        {
+            snapshot = Record(steps, worker, snapshot, _model.InitialEvents[initial]);
+        }
+
+        var alphabet = new List<TEvent>();
+        while (path.Count > 0)
+        {
+            alphabet.Clear();
+            _model.AddEvents(snapshot, alphabet);
+            snapshot = Record(steps, worker, snapshot, alphabet[path.Pop()]);
+        }
+
+        if (_model.InvariantViolations(snapshot) != mask)
+        {
+            throw new InvalidOperationException($"replaying the path to snapshot {id} (root {root}) did not reproduce the violation: the model is not deterministic");
+        }
+
+        var names = new List<string>();
+        for (var i = 0; i < _model.Definition.Invariants.Length; i++)
+        {
+            if ((mask & (1UL << i)) != 0)
+            {
+                names.Add(_model.Definition.Invariants[i]);
+            }
+        }
+
+        return new Counterexample<TSnapshot, TEvent>(depth, mask, names, snapshot, steps);
+    }
+
+    private TSnapshot Record(List<PathStep<TSnapshot, TEvent>> steps, Worker worker, TSnapshot before, TEvent e)
+    {
+        var o = worker.Step(_model, before, e);
+        steps.Add(new PathStep<TSnapshot, TEvent>(before, e, o.After, o.From, o.To));
+        return o.After;
+    }
+
+    private readonly record struct Node(int Id, TSnapshot Snapshot);
+
+    private readonly record struct Candidate(Hash128 Key, TSnapshot After, int Event, ulong Violations);
+
+    // One thread's scratch space and counts.
+    private sealed class Worker(MachineDefinition definition)
+    {
+        private readonly CanonicalWriter _writer = new(1024);
+        private readonly List<TEvent> _alphabet = [];
+
+        public ExplorationCoverage Coverage { get; } = new(definition);
+
+        public long Transitions { get; private set; }
+
+        public Hash128 Hash(IExplorationModel<TSnapshot, TEvent> model, TSnapshot snapshot)
+        {
+            _writer.Reset();
+            model.WriteCanonical(_writer, snapshot);
+            return Hash128.Of(_writer.Written);
+        }
+
+        public StepOutcome<TSnapshot> Step(IExplorationModel<TSnapshot, TEvent> model, TSnapshot before, TEvent e)
+        {
+            var o = model.Step(before, e);
+            Transitions++;
+            Coverage.Record(o.From, model.EventIndex(e), o.To, o.Moves);
+            return o;
+        }
+
+        // Steps every event of the alphabet; keeps the results not seen before the batch, with their invariants.
+        public List<Candidate>? Expand(IExplorationModel<TSnapshot, TEvent> model, VisitedSet visited, TSnapshot snapshot)
+        {
+            _alphabet.Clear();
+            model.AddEvents(snapshot, _alphabet);
+            List<Candidate>? found = null;
+            for (var j = 0; j < _alphabet.Count; j++)
+            {
+                var o = Step(model, snapshot, _alphabet[j]);
+                if (ReferenceEquals(o.After, snapshot))
+                {
+                    continue;
+                }
+
+                var key = Hash(model, o.After);
+                if (visited.Contains(key))
+                {
+                    continue;
+                }
+
+                (found ??= []).Add(new Candidate(key, o.After, j, model.InvariantViolations(o.After)));
+            }
+
+            return found;
+        }
+    }
+
+    // A growable int list in 1M-entry chunks: no large copies as it grows.
+    private sealed class ChunkedList
+    {
+        private const int Shift = 20;
+        private readonly List<int[]> _chunks = [];
+
+        public int Count { get; private set; }
+
+        public int this[int index] => _chunks[index >> Shift][index & ((1 << Shift) - 1)];
+
+        public void Add(int value)
+        {
+            if ((Count >> Shift) == _chunks.Count)
+            {
+                _chunks.Add(new int[1 << Shift]);
+            }
+
+            _chunks[Count >> Shift][Count & ((1 << Shift) - 1)] = value;
+            Count++;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Peering.StateMachines.Tools;
+
+/// <summary>One field that differs in a round-trip or divergence failure, as written in summaries.</summary>
+public sealed record DifferenceRecord(string Path, string Expected, string Actual);
+
+/// <summary>
+/// A failing cycle as <c>failures.json</c> and the JSON summary record it: which cycle (index and
+/// seed, and the <c>TOOL generate</c> command that reproduces its trace), how it failed, and the
+/// trace file (null when it could not be written).
+/// </summary>
+public sealed record FailureRecord(
+    long Cycle,
+    ulong Seed,
+    long Events,
+    string Profile,
+    string Kind,
+    long Step,
+    string Event,
+    string What,
+    IReadOnlyList<string> Invariants,
+    IReadOnlyList<DifferenceRecord> Differences,
+    string? Trace,
+    bool Reproduced,
+    string Reproduce)
+{
+    /// <summary>The record of <paramref name="failure"/> in the cycle <paramref name="spec"/>; <paramref name="tool"/> regenerates its trace.</summary>
+    public static FailureRecord Of(string tool, CycleSpec spec, string profile, CycleFailure failure, string? trace, bool reproduced) => new(
+        spec.Index, spec.Seed, spec.EventsBound, profile, failure.KindName, failure.Step, failure.EventType, failure.What,
+        failure.Invariants, [.. failure.Differences.Select(d => new DifferenceRecord(d.Path, d.Expected, d.Actual))], trace, reproduced,
+        $"{tool} generate --profile {profile} --seed {spec.Seed} --events {spec.EventsBound}");
+}
+
+/// <summary>What the campaign was: everything that decides which cycles run and how they are checked.</summary>
+public sealed record CampaignParameters(
+    string Profile,
+    ulong Seed,
+    long Cycles,
+    long EventMin,
+    long EventMax,
+    bool RoundTrip,
+    IReadOnlyList<string> RequiredChecks,
+    bool StopOnFirstFailure)
+{
+    /// <summary>The parameters of <paramref name="s"/>.</summary>
+    public static CampaignParameters Of(FuzzSettings s) =>
+        new(s.Profile, s.Seed, s.Cycles, s.MinEvents, s.MaxEvents, s.RoundTrip, s.RequiredChecks, s.StopOnFirstFailure);
+
+    /// <summary>Whether <paramref name="other"/> describes the same campaign (the lists compared by content).</summary>
+    public bool SameAs(CampaignParameters other) =>
+        this with { RequiredChecks = [] } == other with { RequiredChecks = [] } && RequiredChecks.SequenceEqual(other.RequiredChecks);
+}
+
+/// <summary>How long it took (not part of the result: it varies from run to run; merged as the longest shard).</summary>
+public sealed record CampaignTiming(double Seconds, int Jobs, double StepsPerSecond);
+
+/// <summary>
+/// The machine-readable summary of a campaign or of some of its shards (<c>--json FILE</c>). Every
+/// field except <see cref="Timing"/> is the same whatever the job count, and is additive over
+/// shards: <see cref="Merge"/> of the summaries of shards 1/N..N/N equals the unsharded summary.
+/// </summary>
+public sealed record CampaignSummary(
+    string Format,
+    CampaignParameters Campaign,
+    int ShardCount,
+    IReadOnlyList<int> Shards,
+    long CyclesRun,
+    long Steps,
+    ulong Digest,
+    IReadOnlyList<FailureRecord> Failures,
+    bool Interrupted,
+    bool StoppedAtFirstFailure,
+    string? OutputError,
+    CampaignTiming Timing)
+{
+    /// <summary>The value of <see cref="Format"/> for the campaigns of <paramref name="tool"/>: <c>TOOL-fuzz-summary/2</c>.</summary>
+    public static string FormatOf(string tool) => tool + "-fuzz-summary/2";
+
+    /// <summary>Whether every shard of the campaign is in this summary.</summary>
+    public bool Complete => Shards.Count == ShardCount;
+
+    /// <summary>The JSON text (indented).</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SummaryJson.Default.CampaignSummary);
+
+    /// <summary>Reads a summary of <paramref name="tool"/>'s campaigns.</summary>
+    /// <exception cref="FormatException">Not a summary of this format.</exception>
+    public static CampaignSummary FromJson(ReadOnlySpan<byte> json, string tool)
+    {
+        var formatName = FormatOf(tool);
+        CampaignSummary? summary;
+        try
+        {
+            summary = JsonSerializer.Deserialize(json, SummaryJson.Default.CampaignSummary);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"not a fuzz summary: {e.Message}", e);
+        }
+
+        if (summary is null || summary.Format != formatName || summary.Campaign is null || summary.Shards is null || summary.Failures is null)
+        {
+            throw new FormatException($"not a fuzz summary (format {formatName})");
+        }
+
+        return summary;
+    }
+
+    /// <summary>
+    /// Merges the summaries of distinct shards of one campaign: counts, steps and the digest add,
+    /// failures are listed by cycle; the timing is the longest shard's.
+    /// </summary>
+    /// <exception cref="FormatException">The summaries are of different campaigns or repeat a shard.</exception>
+    public static CampaignSummary Merge(IReadOnlyList<CampaignSummary> parts)
+    {
+        if (parts.Count == 0)
+        {
+            throw new FormatException("nothing to merge");
+        }
+
+        var first = parts[0];
+        var shards = new SortedSet<int>();
+        foreach (var part in parts)
+        {
+            if (part.Format != first.Format || !part.Campaign.SameAs(first.Campaign) || part.ShardCount != first.ShardCount)
+            {
+                throw new FormatException("the summaries are of different campaigns (profile, seed, cycles, event range, checks or shard count differ)");
+            }
+
+            foreach (var k in part.Shards)
+            {
+                if (!shards.Add(k))
+                {
+                    throw new FormatException($"shard {k}/{first.ShardCount} is in more than one summary");
+                }
+            }
+        }
+
+        var steps = parts.Sum(p => p.Steps);
+        var seconds = parts.Max(p => p.Timing.Seconds);
+        return new CampaignSummary(
+            first.Format,
+            first.Campaign,
+            first.ShardCount,
+            [.. shards],
+            parts.Sum(p => p.CyclesRun),
+            steps,
+            parts.Aggregate(0UL, (d, p) => unchecked(d + p.Digest)),
+            [.. parts.SelectMany(p => p.Failures).OrderBy(f => f.Cycle)],
+            parts.Any(p => p.Interrupted),
+            parts.Any(p => p.StoppedAtFirstFailure),
+            parts.Select(p => p.OutputError).FirstOrDefault(e => e is not null),
+            new CampaignTiming(seconds, parts.Sum(p => p.Timing.Jobs), steps / Math.Max(seconds, 1e-9)));
+    }
+
+    /// <summary>A cycle's contribution to <see cref="Digest"/> (a sum, so that shards add up).</summary>
+    public static ulong DigestOf(long index, long steps, ulong finalHash) =>
+        Rng.Derive(finalHash ^ (ulong)steps, (ulong)index);
+}
+
+/// <summary>The JSON contract of summaries and <c>failures.json</c>: snake_case keys, indented.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(CampaignSummary))]
+[JsonSerializable(typeof(List<FailureRecord>))]
+internal sealed partial class SummaryJson : JsonSerializerContext;

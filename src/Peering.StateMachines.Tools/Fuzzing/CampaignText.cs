@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace Peering.StateMachines.Tools;
+
+/// <summary>The human-readable lines of <c>peering fuzz</c>: the header, failures, progress and the summary.</summary>
+public static class CampaignText
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>What the campaign is: <c>fuzz: lean-core, seed 42, 64 cycles, events 32..1024, round trip on</c>.</summary>
+    public static string Header(FuzzSettings s, int jobs)
+    {
+        var events = s.MinEvents == s.MaxEvents ? $"events {s.MinEvents}" : $"events {s.MinEvents}..{s.MaxEvents}";
+        var shard = s.Shard.N > 1 ? $" (shard {s.Shard}: {s.ShardCycles} of them)" : "";
+        var checks = (s.RoundTrip ? "round trip on" : "round trip off") + string.Concat(s.RequiredChecks.Select(c => $", {c} required"));
+        return $"fuzz: {s.Profile}, seed {s.Seed}, {s.Cycles} cycles{shard}, {events}, invariants every step, {checks}, {jobs} jobs";
+    }
+
+    /// <summary>A failure: the cycle and its seed, what failed, and where its trace is (or that it could not be saved).</summary>
+    public static string Failure(FailureRecord f, string? directory)
+    {
+        var lines = new List<string>
+        {
+            $"FAIL cycle {f.Cycle} seed {f.Seed} (events {f.Events}): step {f.Step} ({f.Event}): {f.What}",
+        };
+        lines.AddRange(f.Differences.Select(d => $"  {d.Path}: expected {d.Expected}, actual {d.Actual}"));
+        if (f.Trace is not null)
+        {
+            lines.Add($"  trace: {Path.Combine(directory ?? ".", f.Trace)}" + (f.Reproduced ? "" : " (the re-run that wrote it did not fail the same way)"));
+        }
+        else if (directory is not null)
+        {
+            lines.Add("  trace: NOT SAVED (the failure directory could not be written)");
+        }
+
+        lines.Add($"  reproduce: {f.Reproduce}");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>The closing summary line.</summary>
+    public static string Summary(CampaignSummary s)
+    {
+        var verdict = s.Failures.Count == 0 ? "0 failures" : s.Failures.Count == 1 ? "1 failure" : $"{s.Failures.Count} failures";
+        var how = s.Interrupted ? " (interrupted)" : s.StoppedAtFirstFailure ? " (stopped at the first failure)" : s.OutputError is not null ? " (stopped: output error)" : "";
+        return string.Create(Invariant, $"{s.CyclesRun:N0} cycles, {s.Steps:N0} steps, {verdict}{how} in {s.Timing.Seconds:F2} s ({s.Timing.StepsPerSecond:N0} steps/s, {s.Timing.Jobs} jobs); digest {s.Digest:x16}");
+    }
+
+    /// <summary>One progress line: cycles, steps, rate, failures and the time left at this pace.</summary>
+    public static string Progress(CampaignProgress p)
+    {
+        var elapsed = p.Elapsed.TotalSeconds;
+        var done = p.CyclesDone;
+        var left = done == 0 ? "?" : Duration(elapsed * (p.TotalCycles - done) / done);
+        return string.Create(Invariant, $"fuzz: {done:N0}/{p.TotalCycles:N0} cycles, {p.Steps:N0} steps, {p.Steps / Math.Max(elapsed, 1e-9):N0} steps/s, {p.Failures} failures, {left} left");
+    }
+
+    private static string Duration(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}" : $"{t.Minutes}:{t.Seconds:D2}";
+    }
+}

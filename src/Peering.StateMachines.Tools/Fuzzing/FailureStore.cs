@@ -1,0 +1,94 @@
+using System.Text.Json;
+
+namespace Peering.StateMachines.Tools;
+
+/// <summary>
+/// The failure directory of a campaign (<c>--save-failure-traces DIR</c>): one trace file per failing
+/// cycle and <c>failures.json</c>, the list of their records. Both are written atomically (a
+/// temporary file, then a rename), the trace first, so a record never names a missing or partial
+/// trace. Records already in <c>failures.json</c> are kept.
+/// </summary>
+public sealed class FailureStore
+{
+    /// <summary>The record list's file name.</summary>
+    public const string IndexFile = "failures.json";
+
+    private readonly IFileSystem _fs;
+    private readonly List<FailureRecord> _records;
+
+    private FailureStore(string directory, IFileSystem fs, List<FailureRecord> records)
+    {
+        Directory = directory;
+        _fs = fs;
+        _records = records;
+    }
+
+    /// <summary>The directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>Every record in <c>failures.json</c>, earlier ones first.</summary>
+    public IReadOnlyList<FailureRecord> Records => _records;
+
+    /// <summary>
+    /// Opens (creating) <paramref name="directory"/> and checks that it can be written, before any
+    /// cycle runs.
+    /// </summary>
+    /// <exception cref="OutputException">The directory cannot be created or written, or holds a
+    /// <c>failures.json</c> that is not a failure list.</exception>
+    public static FailureStore Open(string directory, IFileSystem? fs = null)
+    {
+        fs ??= PhysicalFileSystem.Instance;
+        try
+        {
+            fs.CreateDirectory(directory);
+        }
+        catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new OutputException($"cannot create the failure directory {directory}: {x.Message}", x);
+        }
+
+        var index = Path.Combine(directory, IndexFile);
+        var records = new List<FailureRecord>();
+        if (fs.FileExists(index))
+        {
+            try
+            {
+                records = JsonSerializer.Deserialize(fs.ReadAllBytes(index), SummaryJson.Default.ListFailureRecord) ?? [];
+            }
+            catch (Exception x) when (x is JsonException or IOException or UnauthorizedAccessException)
+            {
+                throw new OutputException($"{index} exists but is not a readable failure list: {x.Message}", x);
+            }
+        }
+
+        // Probe: the directory must take a file now, not after an hour of fuzzing.
+        var probe = Path.Combine(directory, ".write-probe");
+        AtomicFile.Write(fs, probe, []);
+        try
+        {
+            fs.Delete(probe);
+        }
+        catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException($"cannot write in the failure directory {directory}: {x.Message}", x);
+        }
+
+        return new FailureStore(directory, fs, records);
+    }
+
+    /// <summary>The trace file name of a failing cycle.</summary>
+    public static string TraceFileName(CycleSpec spec) => $"cycle-{spec.Index:D6}-seed-{spec.Seed}.jsonl";
+
+    /// <summary>Writes the trace, then <c>failures.json</c> with the record added; returns the record as stored.</summary>
+    /// <exception cref="OutputException">Either file could not be written; nothing partial is left.</exception>
+    public FailureRecord Save(FailureRecord record, CycleSpec spec, ReadOnlySpan<byte> trace)
+    {
+        var name = TraceFileName(spec);
+        AtomicFile.Write(_fs, Path.Combine(Directory, name), trace);
+        var stored = record with { Trace = name };
+        var records = new List<FailureRecord>(_records) { stored };
+        AtomicFile.Write(_fs, Path.Combine(Directory, IndexFile), JsonSerializer.SerializeToUtf8Bytes(records, SummaryJson.Default.ListFailureRecord));
+        _records.Add(stored);
+        return stored;
+    }
+}

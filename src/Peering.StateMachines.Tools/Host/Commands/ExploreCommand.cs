@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Diagnostics;
+
+namespace Peering.StateMachines.Tools;
+
+public static partial class MachineTools<TContract, TMachine, TState, TEvent, TEffect, TSnapshot, TChecks>
+{
+    /// <summary>
+    /// <c>TOOL explore</c>: bounded exhaustive exploration of the machine (docs/exploration.md). Every
+    /// event sequence of the world's alphabet up to the depth, from every initial configuration,
+    /// breadth-first; every declared invariant on every new snapshot; coverage against the declared machine.
+    /// </summary>
+    internal static class ExploreCommand
+    {
+        /// <summary>The default path of a counterexample trace.</summary>
+        public const string DefaultTrace = "explore-counterexample.jsonl";
+
+        public static Command Create(Host host, ToolEnvironment env)
+        {
+            var setup = host.Exploration!;
+            var depth = new Option<int>("--depth") { HelpName = "N", Description = "Events explored after each initial configuration (0 to 64)", DefaultValueFactory = _ => 8 };
+            var jobs = new Option<int>("--jobs") { HelpName = "N", Description = "Worker threads (the default is the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+            var json = new Option<string?>("--json") { Description = "Also write the report as JSON to FILE", HelpName = "FILE" };
+            var maxStates = new Option<long>("--max-states")
+            {
+                HelpName = "N",
+                Description = $"Stop with exit code {ExitCodes.StateBound} rather than keep more distinct snapshots than this (the memory bound)",
+                DefaultValueFactory = _ => 20_000_000,
+            };
+            var trace = new Option<string>("--trace") { Description = "Where a counterexample trace is written", HelpName = "FILE", DefaultValueFactory = _ => DefaultTrace };
+            var command = new Command("explore", "Explore every event sequence up to a depth in a small world, checking every invariant on every snapshot");
+            foreach (var option in setup.Options)
+            {
+                command.Options.Add(option);
+            }
+
+            foreach (var option in new Option[] { depth, jobs, json, maxStates, trace })
+            {
+                command.Options.Add(option);
+            }
+
+            command.SetAction(r =>
+            {
+                var world = setup.Create(r);
+                if (world.World is null)
+                {
+                    return host.UsageError(env, world.Description);
+                }
+
+                var problem = r.GetValue(depth) is < 0 or > 64 ? "--depth must be 0 to 64"
+                    : r.GetValue(jobs) < 1 ? "--jobs must be at least 1"
+                    : r.GetValue(maxStates) < 1 ? "--max-states must be at least 1"
+                    : null;
+                if (problem is not null)
+                {
+                    return host.UsageError(env, problem);
+                }
+
+                var spec = new ExploreSpec(world.Description, world.Parameters, r.GetValue(depth), r.GetValue(jobs), r.GetValue(maxStates), r.GetValue(trace)!, world.Expected);
+                return Run(host, env, world.World, spec, r.GetValue(json));
+            });
+            return command;
+        }
+
+        /// <summary>Runs an exploration, prints the report, progress and errors; the exit code.</summary>
+        public static int Run(Host host, ToolEnvironment env, IExplorationWorld<TSnapshot, TEvent> world, ExploreSpec spec, string? jsonPath)
+        {
+            env.Out.WriteLine(
+                $"explore: {spec.World}, depth {spec.Depth}, {spec.Jobs} job(s), {world.InitialEvents.Count} initial configurations");
+            var options = new ExplorationOptions
+            {
+                MaxDepth = spec.Depth,
+                MaxStates = spec.MaxStates,
+                Jobs = spec.Jobs,
+                Progress = p => env.Error.WriteLine(
+                    $"depth {p.Depth}: {p.NewStates} new, {p.DistinctStates} distinct, {p.Transitions} transitions, {p.Elapsed.TotalSeconds:F1} s"),
+            };
+            var result = Exploration.Run(world, options);
+            var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            var report = new ExploreReport<TSnapshot, TEvent>(spec, result, peak);
+
+            if (result.Violation is { } violation)
+            {
+                try
+                {
+                    using var file = File.Create(spec.TracePath);
+                    Exploration.WriteTrace(file, violation.Steps);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    env.Error.WriteLine($"{host.Name}: cannot write the counterexample trace: {e.Message}");
+                    return ExitCodes.Output;
+                }
+            }
+
+            report.WriteText(env.Out);
+            if (jsonPath is not null)
+            {
+                try
+                {
+                    using var file = File.Create(jsonPath);
+                    report.WriteJson(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    env.Error.WriteLine($"{host.Name}: cannot write the JSON report: {e.Message}");
+                    return ExitCodes.Output;
+                }
+            }
+
+            return result.Status switch
+            {
+                ExplorationStatus.Completed => ExitCodes.Ok,
+                ExplorationStatus.Violation => ExitCodes.Failure,
+                _ => ExitCodes.StateBound,
+            };
+        }
+    }
+}

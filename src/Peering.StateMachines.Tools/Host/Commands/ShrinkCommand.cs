@@ -1,0 +1,98 @@
+using System.CommandLine;
+
+namespace Peering.StateMachines.Tools;
+
+public static partial class MachineTools<TContract, TMachine, TState, TEvent, TEffect, TSnapshot, TChecks>
+{
+    /// <summary><c>TOOL shrink TRACE -o OUT</c>: the smallest trace that still fails the same way.</summary>
+    internal static class ShrinkCommand
+    {
+        public static Command Create(Host host, ToolEnvironment env)
+        {
+            var trace = new Argument<string>("trace") { Description = "A failing trace (.jsonl, .jsonl.gz, or - for standard input)" };
+            var output = new Option<string>("--output", "-o") { Description = "Where to write the shrunk trace (- for standard output)", Required = true, HelpName = "OUT" };
+            var maxTests = new Option<int>("--max-tests") { Description = "Try at most this many candidate traces", DefaultValueFactory = _ => 100_000 };
+            var maxSeconds = new Option<double>("--max-seconds") { Description = "Stop shrinking after this long, keeping the best trace so far", DefaultValueFactory = _ => 300 };
+            var (require, aliases) = RequireOptions(host);
+            var command = new Command("shrink", "Reduce a failing trace (a divergence, an invariant violation, a round-trip failure) to a minimal one that fails the same way")
+            {
+                trace, output, require, maxTests, maxSeconds,
+            };
+            foreach (var alias in aliases)
+            {
+                command.Options.Add(alias);
+            }
+
+            command.SetAction(r =>
+            {
+                if (RequiredChecks(host, r, require, aliases) is not { } required)
+                {
+                    return host.UsageError(env, "--require-check: not a check of " + TContract.Definition.Name);
+                }
+
+                var options = new ShrinkOptions { RequiredChecks = required, MaxTests = r.GetValue(maxTests), MaxTime = TimeSpan.FromSeconds(r.GetValue(maxSeconds)) };
+                return Run(host, env, r.GetValue(trace)!, r.GetValue(output)!, options);
+            });
+            return command;
+        }
+
+        /// <summary>Shrinks <paramref name="path"/> into <paramref name="outputPath"/>; the exit code.</summary>
+        public static int Run(Host host, ToolEnvironment env, string path, string outputPath, ShrinkOptions options)
+        {
+            IReadOnlyList<TraceInput> inputs;
+            try
+            {
+                inputs = TraceInput.Expand([path], env.OpenStandardInput);
+            }
+            catch (FileNotFoundException e)
+            {
+                return host.UsageError(env, e.Message);
+            }
+
+            if (inputs.Count != 1)
+            {
+                return host.UsageError(env, $"{path}: shrink takes one trace file");
+            }
+
+            ShrinkResult result;
+            try
+            {
+                result = new Shrinker(options).Shrink(inputs[0]);
+            }
+            catch (MalformedTraceException e)
+            {
+                env.Error.WriteLine(e.Message);
+                return ExitCodes.Malformed;
+            }
+            catch (NothingToShrinkException e)
+            {
+                env.Error.WriteLine($"{host.Name}: {path}: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
+            var report = outputPath == "-" ? env.Error : env.Out;
+            try
+            {
+                if (outputPath == "-")
+                {
+                    using var stdout = env.OpenStandardOutput();
+                    stdout.Write(result.Trace);
+                }
+                else
+                {
+                    AtomicFile.Write(env.FileSystem, outputPath, result.Trace);
+                }
+            }
+            catch (OutputException e)
+            {
+                env.Error.WriteLine($"{host.Name}: {e.Message}");
+                return ExitCodes.Output;
+            }
+
+            report.WriteLine($"failure: {result.Original}");
+            report.WriteLine($"shrunk {result.OriginalSteps} steps to {result.KeptSteps} ({result.Tests} candidates tried in {result.Elapsed.TotalSeconds:F1} s{(result.BudgetExhausted ? ", budget exhausted" : "")}): {result.Shrunk.Describe()}");
+            report.WriteLine($"wrote {(outputPath == "-" ? "standard output" : outputPath)}");
+            return ExitCodes.Ok;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+
+namespace Peering.StateMachines.Tools;
+
+public static partial class MachineTools<TContract, TMachine, TState, TEvent, TEffect, TSnapshot, TChecks>
+{
+    /// <summary><c>TOOL stats TRACE...</c>: event, effect and transition histograms of traces.</summary>
+    internal static class StatsCommand
+    {
+        public static Command Create(Host host, ToolEnvironment env)
+        {
+            var paths = new Argument<string[]>("paths")
+            {
+                Description = "Trace files (.jsonl, .jsonl.gz), directories of them, or - for standard input",
+                Arity = ArgumentArity.OneOrMore,
+            };
+            var json = new Option<bool>("--json") { Description = "Write the histograms as JSON instead of a table" };
+            var command = new Command("stats", "Histograms of traces: event types, effect types and (from_state, to_state) transitions")
+            {
+                paths, json,
+            };
+            Option<string?>? versus = null;
+            if (host.Events is { } source)
+            {
+                versus = new Option<string?>("--versus-generated")
+                {
+                    Description = "Set the traces beside as many generated steps of this profile, with the per-bin z and a Bonferroni verdict (Markdown)",
+                    HelpName = "PROFILE",
+                };
+                versus.AcceptOnlyFromAmong([.. source.Profiles]);
+                command.Options.Add(versus);
+            }
+
+            command.SetAction(r => Run(host, env, r.GetValue(paths)!, r.GetValue(json), versus is null ? null : r.GetValue(versus)));
+            return command;
+        }
+
+        private static int Run(Host host, ToolEnvironment env, string[] paths, bool json, string? versusProfile)
+        {
+            var stats = Statistics.Create();
+            try
+            {
+                foreach (var input in TraceInput.Expand(paths, env.OpenStandardInput))
+                {
+                    Statistics.Add(stats, input);
+                }
+            }
+            catch (FileNotFoundException e)
+            {
+                return host.UsageError(env, e.Message);
+            }
+            catch (MalformedTraceException e)
+            {
+                env.Error.WriteLine(e.Message);
+                return ExitCodes.Malformed;
+            }
+
+            if (versusProfile is not null)
+            {
+                var generated = Statistics.Generated(host.Events!, versusProfile, stats.Steps, host.SampleEvents);
+                env.Out.Write(GeneratedSample.Report("traces", stats, $"generated {versusProfile}", generated));
+            }
+            else if (json)
+            {
+                env.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stats.ToJson()));
+            }
+            else
+            {
+                env.Out.Write(stats.ToTable());
+            }
+
+            return ExitCodes.Ok;
+        }
+    }
+}
