@@ -1,6 +1,7 @@
 using Peering.Cli.Commands;
 using Peering.Generation;
 using Peering.Machine;
+using Peering.StateMachines;
 using Peering.StateMachines.Tools;
 
 namespace Peering.Cli;
@@ -12,16 +13,21 @@ namespace Peering.Cli;
 /// </summary>
 public static class PeeringTool
 {
-    /// <summary>The <c>--events</c> schedule of the reference corpus (conformance/MANIFEST.tsv): <c>32 + seed·37 mod 480</c>.</summary>
-    public static long CorpusEvents(ulong seed) => 32 + (long)(seed * 37 % 480);
-
     /// <summary>The tool.</summary>
-    public static PeeringTools.Host Create() =>
-        ToolHost.Create(PeeringMachine.Types, "peering", "peering: trace tools for the reduced append-only Ceph peering model")
+    public static PeeringTools.Host Create() => Create(PeeringMachine.Types).WithCommand(_ => BenchCommand.Create());
+
+    /// <summary>
+    /// The tool over another contract of the peering machine's types (tests hand it one with a
+    /// deliberate fault, so that every command can be tried on a reducer bug).
+    /// </summary>
+    public static MachineTools<TContract, TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>.Host Create<TContract, TMachine>(
+        MachineTypes<TContract, TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks> machine)
+        where TContract : struct, IMachineContract<TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>
+        where TMachine : class =>
+        ToolHost.Create(machine, "peering", "peering: trace tools for the reduced append-only Ceph peering model")
             .WithEvents(PeeringEvents.Instance, fuzzProfile: "lean-core", generateProfile: "full")
             .WithCheckAlias("--require-image-invariant", "image_invariant")
-            .WithSampleEvents(CorpusEvents)
-            .WithExploration(ExploreCommand.Setup())
-            .WithCommand(GenerateCommand.Create)
-            .WithCommand(_ => BenchCommand.Create());
+            .WithSampleEvents(PeeringEvents.CorpusEvents)
+            .WithExploration(ExploreCommand.Setup<TContract, TMachine>())
+            .WithCommand(GenerateCommand.Create<TContract, TMachine>);
 }

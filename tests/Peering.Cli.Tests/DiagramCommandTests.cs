@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Peering.Cli.Commands;
 using Peering.Machine;
 using Peering.StateMachines;
-using Peering.StateMachines.Diagrams;
 
 namespace Peering.Cli.Tests;
 

@@ -6,8 +6,6 @@ using Peering.Exploration;
 using Peering.Generation;
 using Peering.Machine;
 using Peering.StateMachines;
-using Peering.StateMachines.Exploration;
-using Peering.Traces;
 
 namespace Peering.Cli.Tests;
 
@@ -91,7 +89,7 @@ public sealed class ExploreCommandTests : IDisposable
         Assert.StartsWith("""{"kind":"step","step":1,"from_state":"GetPeerInfo","to_state":"Clean","event":{"type":"PeerInfoReceived","from":1,""", lines[1]);
         Assert.Equal("""{"kind":"summary","seed":0,"events":2}""", lines[2]);
 
-        var replay = new Replayer().Run([TraceInput.File(path)]);
+        var replay = new PeeringTools.Replayer().Run([TraceInput.File(path)]);
         Assert.Null(replay.Divergence);
         Assert.Equal(2, replay.Steps);
     }

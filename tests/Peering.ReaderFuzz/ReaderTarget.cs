@@ -1,6 +1,5 @@
 using Peering.Machine;
 using Peering.StateMachines;
-using Peering.Traces;
 
 namespace Peering.ReaderFuzz;
 
@@ -19,7 +18,7 @@ public enum ReadOutcome
 
 /// <summary>
 /// Feeds one input to the entry points the tools use: <see cref="Replayer.Run"/> (replay) and
-/// <see cref="TraceReader.ReadSteps"/> (stats, shrink, diagram coverage), and each line to
+/// <see cref="PeeringTools.TraceReader.ReadSteps"/> (stats, shrink, diagram coverage), and each line to
 /// <see cref="PeeringMachineJson.ParseTraceLine"/>. The only exceptions allowed are the documented
 /// ones, <see cref="MalformedTraceException"/> (and <see cref="WireFormatException"/> from the line
 /// parser); anything else escapes to the caller as a bug. The readers must also agree: when replay
@@ -35,7 +34,7 @@ public static class ReaderTarget
         string? replayError = null;
         try
         {
-            var report = new Replayer().Run([TraceInput.Memory(name, input)]);
+            var report = new PeeringTools.Replayer().Run([TraceInput.Memory(name, input)]);
             outcome = report.Divergence is null ? ReadOutcome.Agrees : ReadOutcome.Diverges;
         }
         catch (MalformedTraceException e)
@@ -47,7 +46,7 @@ public static class ReaderTarget
         string? readerError = null;
         try
         {
-            foreach (var _ in TraceReader.ReadSteps(TraceInput.Memory(name, input)))
+            foreach (var _ in PeeringTools.TraceReader.ReadSteps(TraceInput.Memory(name, input)))
             {
             }
         }

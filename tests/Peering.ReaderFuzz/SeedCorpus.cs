@@ -44,7 +44,7 @@ public static class SeedCorpus
             for (ulong seed = 1; seed <= 24; seed++)
             {
                 using var output = new MemoryStream();
-                TraceGeneration.Write(output, seed % 2 == 0 ? Profile.Full : Profile.LeanCore, seed, 40, TraceFormat.Jsonl);
+                PeeringTools.TraceWriter.Generate(output, PeeringEvents.Instance, (seed % 2 == 0 ? Profile.Full : Profile.LeanCore).Name(), seed, 40);
                 traces.Add(SplitLines(output.ToArray()));
             }
 

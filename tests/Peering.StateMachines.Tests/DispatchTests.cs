@@ -44,7 +44,7 @@ public sealed class DispatchTests
             {
                 // An ignored pair runs nothing: same snapshot, no effect.
                 Assert.Equal(before, door.TakeSnapshot());
-                Assert.Empty(door.TakeEffects());
+                Assert.Empty(door.Effects.ToArray());
             }
         }
     }
@@ -77,7 +77,7 @@ public sealed class DispatchTests
         var door = new Door();
         Assert.True(door.Dispatch(new Open(5)));
         Assert.Equal(DoorState.Opened, door.State);
-        Assert.Equal([new Moved(DoorState.Closed, DoorState.Opened)], door.TakeEffects());
+        Assert.Equal([new Moved(DoorState.Closed, DoorState.Opened)], door.Effects.ToArray());
         var after = door.TakeSnapshot();
         Assert.Equal(1, after.Opens);
         Assert.Equal(5L, after.LastForce);
@@ -91,7 +91,7 @@ public sealed class DispatchTests
         Assert.Equal(DoorState.Closed, door.State);
         Assert.Equal(
             [new Moved(DoorState.Opened, DoorState.Slamming), new Bang(80), new Moved(DoorState.Slamming, DoorState.Closed)],
-            door.TakeEffects());
+            door.Effects.ToArray());
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class DispatchTests
         Assert.Equal(DoorState.Closed, door.State);
         Assert.Equal(
             [new Moved(DoorState.Opened, DoorState.Slamming), new Bang(80), new Moved(DoorState.Slamming, DoorState.Closed)],
-            door.TakeEffects());
+            door.Effects.ToArray());
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class DispatchTests
         var door = new Door(In(DoorState.Locked, bolted: true));
         Assert.True(door.Dispatch(new Unlock("iron")));
         Assert.Equal(DoorState.Locked, door.State);
-        Assert.Equal([new Rejected("iron", "wrong key")], door.TakeEffects());
+        Assert.Equal([new Rejected("iron", "wrong key")], door.Effects.ToArray());
         Assert.Equal(KeySet.Create(["iron"]), door.TakeSnapshot().KeysTried);
     }
 
@@ -120,7 +120,7 @@ public sealed class DispatchTests
     {
         var door = new Door();
         Assert.True(door.Dispatch(new KnockEvent([3, 1, 4])));
-        var echo = Assert.IsType<Echo>(Assert.Single(door.TakeEffects()));
+        var echo = Assert.IsType<Echo>(Assert.Single(door.Effects.ToArray()));
         Assert.Equal([3, 1, 4], echo.Rhythm);
         Assert.Equal(DoorState.Closed, door.State);
     }

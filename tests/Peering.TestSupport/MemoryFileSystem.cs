@@ -1,4 +1,4 @@
-using Peering.Fuzzing;
+using Peering.StateMachines.Tools;
 
 namespace Peering.TestSupport;
 

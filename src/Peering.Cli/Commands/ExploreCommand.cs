@@ -2,6 +2,7 @@ using System.CommandLine;
 using Peering.Exploration;
 using Peering.Generation;
 using Peering.Machine;
+using Peering.StateMachines;
 using Peering.StateMachines.Tools;
 
 namespace Peering.Cli.Commands;
@@ -14,14 +15,16 @@ namespace Peering.Cli.Commands;
 public static class ExploreCommand
 {
     /// <summary>The world options and how they make a world.</summary>
-    public static PeeringTools.ExplorationSetup Setup()
+    public static MachineTools<TContract, TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>.ExplorationSetup Setup<TContract, TMachine>()
+        where TContract : struct, IMachineContract<TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>
+        where TMachine : class
     {
         var profile = new Option<string>("--profile") { Description = "Event mix (GENERATOR.md §5)", DefaultValueFactory = _ => "lean-core" };
         profile.AcceptOnlyFromAmong("lean-core", "full");
         var osds = new Option<int>("--osds") { HelpName = "N", Description = "Cluster size: OSD ids 0..N-1 (2 to 5)", DefaultValueFactory = _ => 3 };
         var objects = new Option<int>("--objects") { HelpName = "N", Description = "Object ids 0..N-1 (1 to 4)", DefaultValueFactory = _ => 1 };
         var maxLength = new Option<int>("--max-length") { HelpName = "N", Description = "Object lengths are 0..N (1 to 300)", DefaultValueFactory = _ => 1 };
-        return new PeeringTools.ExplorationSetup([profile, osds, objects, maxLength], r =>
+        return new([profile, osds, objects, maxLength], r =>
         {
             Profiles.TryParse(r.GetValue(profile), out var p);
             var (n, o, l) = (r.GetValue(osds), r.GetValue(objects), r.GetValue(maxLength));
@@ -30,13 +33,15 @@ public static class ExploreCommand
                 : l is < 1 or > 300 ? "--max-length must be 1 to 300"
                 : null;
             return problem is not null
-                ? new PeeringTools.WorldChoice(null, problem, [], null)
-                : Choice(new ExplorationWorld(p, n, o, l));
+                ? new(null, problem, [], null)
+                : Choice<TContract, TMachine>(new ExplorationWorld(p, n, o, l));
         });
     }
 
     /// <summary>How the report describes <paramref name="world"/>.</summary>
-    public static PeeringTools.WorldChoice Choice(ExplorationWorld world) => new(
+    public static MachineTools<TContract, TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>.WorldChoice Choice<TContract, TMachine>(ExplorationWorld world)
+        where TContract : struct, IMachineContract<TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>
+        where TMachine : class => new(
         world,
         world.ToString(),
         [new("profile", world.Profile.Name()), new("osds", world.Osds), new("objects", world.Objects), new("max_length", world.MaxLength)],

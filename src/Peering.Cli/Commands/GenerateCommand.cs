@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Peering.Generation;
 using Peering.Machine;
+using Peering.StateMachines;
 using Peering.StateMachines.Tools;
 
 namespace Peering.Cli.Commands;
@@ -12,8 +13,10 @@ namespace Peering.Cli.Commands;
 /// </summary>
 public static class GenerateCommand
 {
-    /// <summary>The command.</summary>
-    public static Command Create(ToolEnvironment env)
+    /// <summary>The command, stepping the machine of <typeparamref name="TContract"/>.</summary>
+    public static Command Create<TContract, TMachine>(ToolEnvironment env)
+        where TContract : struct, IMachineContract<TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>
+        where TMachine : class
     {
         var profile = new Option<string>("--profile") { Description = "Event mix", DefaultValueFactory = _ => "full" };
         profile.AcceptOnlyFromAmong("lean-core", "full");
@@ -33,8 +36,8 @@ public static class GenerateCommand
             var n = result.GetValue(events);
             env.Error.WriteLine($"Cross-validation driver: seed={s} events={n} format={result.GetValue(format)} profile={p}");
             using var stdout = env.OpenStandardOutput();
-            var trace = PeeringTools.SteppedTrace.Generated(PeeringEvents.Instance, p, s, n);
-            var steps = result.GetValue(format) == "legacy" ? WriteLegacy(stdout, trace) : PeeringTools.TraceWriter.Write(stdout, trace);
+            var trace = MachineTools<TContract, TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>.SteppedTrace.Generated(PeeringEvents.Instance, p, s, n);
+            var steps = result.GetValue(format) == "legacy" ? WriteLegacy(stdout, trace) : MachineTools<TContract, TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>.TraceWriter.Write(stdout, trace);
             env.Error.WriteLine($"Done. Total events: {steps}");
             return ExitCodes.Ok;
         });
@@ -42,7 +45,9 @@ public static class GenerateCommand
     }
 
     /// <summary>The trace in the legacy text format (TRACE-SCHEMA.md §9); returns the number of steps.</summary>
-    public static long WriteLegacy(Stream output, PeeringTools.SteppedTrace trace)
+    public static long WriteLegacy<TContract, TMachine>(Stream output, MachineTools<TContract, TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>.SteppedTrace trace)
+        where TContract : struct, IMachineContract<TMachine, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>
+        where TMachine : class
     {
         var legacy = new LegacyWriter(output);
         while (trace.MoveNext())

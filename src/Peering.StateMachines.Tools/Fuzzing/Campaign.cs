@@ -78,7 +78,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         public Campaign(FuzzSettings settings, IEventSource<TSnapshot, TEvent> source, string tool, FailureStore? store = null, int jobs = 0)
         {
             CheckIndices(settings.RequiredChecks);
-            _settings = settings;
+            _settings = settings with { Profile = settings.Profile ?? source.Profiles[0] };
             _source = source;
             _tool = tool;
             _store = store;
@@ -221,7 +221,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             }
 
             var (trace, reproduced) = finished.Trace!.Value;
-            var record = FailureRecord.Of(_tool, outcome.Spec, _settings.Profile, failure, null, reproduced);
+            var record = FailureRecord.Of(_tool, outcome.Spec, _settings.Profile!, failure, null, reproduced);
             if (_store is not null && _outputError is null)
             {
                 try

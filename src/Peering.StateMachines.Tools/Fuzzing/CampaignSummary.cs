@@ -46,7 +46,7 @@ public sealed record CampaignParameters(
 {
     /// <summary>The parameters of <paramref name="s"/>.</summary>
     public static CampaignParameters Of(FuzzSettings s) =>
-        new(s.Profile, s.Seed, s.Cycles, s.MinEvents, s.MaxEvents, s.RoundTrip, s.RequiredChecks, s.StopOnFirstFailure);
+        new(s.Profile ?? "", s.Seed, s.Cycles, s.MinEvents, s.MaxEvents, s.RoundTrip, s.RequiredChecks, s.StopOnFirstFailure);
 
     /// <summary>Whether <paramref name="other"/> describes the same campaign (the lists compared by content).</summary>
     public bool SameAs(CampaignParameters other) =>

@@ -33,7 +33,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <exception cref="ArgumentException">A required check is not a check of the machine.</exception>
         public CycleRunner(FuzzSettings settings, IEventSource<TSnapshot, TEvent>? source)
         {
-            _settings = settings;
+            _settings = source is null ? settings : settings with { Profile = settings.Profile ?? source.Profiles[0] };
             _source = source;
             _required = CheckIndices(settings.RequiredChecks);
         }
@@ -44,7 +44,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <paramref name="progress"/> receives completed steps in batches.
         /// </summary>
         public CycleOutcome Run(CycleSpec spec, CancellationToken cancellation = default, Stream? record = null, Action<long>? progress = null) =>
-            Run(SteppedTrace.Generated(_source ?? throw new InvalidOperationException("this runner has no event source"), _settings.Profile, spec.Seed, spec.EventsBound), spec, cancellation, record, progress);
+            Run(SteppedTrace.Generated(_source ?? throw new InvalidOperationException("this runner has no event source"), _settings.Profile!, spec.Seed, spec.EventsBound), spec, cancellation, record, progress);
 
         /// <summary>Runs a fixed event sequence with the same checks (the shrinker's test); the summary line carries <paramref name="seed"/>.</summary>
         public CycleOutcome RunEvents(IReadOnlyList<TEvent> events, ulong seed = 0, Stream? record = null) =>

@@ -41,8 +41,8 @@ public readonly record struct Shard(int K, int N)
 /// </summary>
 public sealed record FuzzSettings
 {
-    /// <summary>The event source's profile (event mix).</summary>
-    public string Profile { get; init; } = "default";
+    /// <summary>The event source's profile (event mix); null for the source's first.</summary>
+    public string? Profile { get; init; }
 
     /// <summary>Cycles in the whole campaign (before sharding).</summary>
     public long Cycles { get; init; } = 64;

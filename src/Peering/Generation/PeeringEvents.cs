@@ -17,6 +17,9 @@ public sealed class PeeringEvents : IEventSource<PgSnapshot, PgEvent>
     /// <summary>The one source.</summary>
     public static PeeringEvents Instance { get; } = new();
 
+    /// <summary>The <c>--events</c> bound the reference corpus used for <paramref name="seed"/> (conformance/MANIFEST.tsv): <c>32 + seed·37 mod 480</c>.</summary>
+    public static long CorpusEvents(ulong seed) => 32 + (long)(seed * 37 % 480);
+
     /// <inheritdoc/>
     public IReadOnlyList<string> Profiles { get; } = [Profile.LeanCore.Name(), Profile.Full.Name()];
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Peering.Traces;
 
 namespace Peering.Cli.Tests.Robustness;
 
@@ -150,7 +149,7 @@ public sealed class MalformedTraceTests : IDisposable
 
 /// <summary>
 /// The same catalogue through the library's two readers, <see cref="Replayer"/> (replay) and
-/// <see cref="TraceReader.ReadSteps"/> (stats, shrink, diagram coverage): both reject every case
+/// <see cref="PeeringTools.TraceReader.ReadSteps"/> (stats, shrink, diagram coverage): both reject every case
 /// with the same report, and both accept what replay accepts.
 /// </summary>
 public sealed class TraceReaderMalformedTests : IDisposable
@@ -169,9 +168,9 @@ public sealed class TraceReaderMalformedTests : IDisposable
         var path = _files.WriteBytes(c.FileName, c.Bytes);
         var expected = c.ExpectedMessage(path);
 
-        var replay = Assert.Throws<MalformedTraceException>(() => new Replayer().Run([TraceInput.File(path)]));
+        var replay = Assert.Throws<MalformedTraceException>(() => new PeeringTools.Replayer().Run([TraceInput.File(path)]));
         Assert.Equal(expected, replay.Message);
-        var read = Assert.Throws<MalformedTraceException>(() => TraceReader.ReadSteps(TraceInput.File(path)).ToList());
+        var read = Assert.Throws<MalformedTraceException>(() => PeeringTools.TraceReader.ReadSteps(TraceInput.File(path)).ToList());
         Assert.Equal(expected, read.Message);
         Assert.Equal(c.Line, read.Line);
         Assert.Equal(c.Column, read.Column);
@@ -183,7 +182,7 @@ public sealed class TraceReaderMalformedTests : IDisposable
         var a = TraceFiles.Lines;
         var b = TraceFiles.Generate(2, 9);
         var path = _files.Write("stream.jsonl", ["", .. a, " ", .. b]);
-        var steps = TraceReader.ReadSteps(TraceInput.File(path)).ToList();
+        var steps = PeeringTools.TraceReader.ReadSteps(TraceInput.File(path)).ToList();
         Assert.Equal(a.Length - 1 + b.Length - 1, steps.Count);
         Assert.Equal(2, steps[0].Line);
         Assert.Equal(0, steps[0].Step.Step);

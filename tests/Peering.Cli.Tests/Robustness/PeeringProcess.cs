@@ -91,7 +91,7 @@ public sealed class TraceFiles : IDisposable
     public static string[] Generate(ulong seed, long events)
     {
         using var output = new MemoryStream();
-        TraceGeneration.Write(output, Profile.LeanCore, seed, events, TraceFormat.Jsonl);
+        PeeringTools.TraceWriter.Generate(output, PeeringEvents.Instance, "lean-core", seed, events);
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Peering.Cli.Commands;
 using Peering.Cli.Tests.Robustness;
-using Peering.Fuzzing;
 using Peering.Generation;
 using Peering.Machine;
 using Peering.TestSupport;
@@ -125,7 +124,7 @@ public sealed class FuzzCommandTests : IDisposable
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
-    private static readonly FuzzSettings Campaign = new() { Profile = Profile.LeanCore, Cycles = 40, MaxEvents = 400, Seed = 3 };
+    private static readonly FuzzSettings Campaign = new() { Profile = "lean-core", Cycles = 40, MaxEvents = 400, Seed = 3 };
 
     [Fact]
     public void Failures_exit_1_and_are_on_disk_with_their_seeds()

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Peering.Cli.Tests.Robustness;
-using Peering.Traces;
 
 namespace Peering.Cli.Tests.Tools;
 
@@ -93,7 +92,7 @@ public sealed class GenerateCommandTests
     {
         using var files = new TraceFiles();
         var path = files.Write("g.jsonl", Lines(PeeringProcess.Run(["generate", "--events", "300", "--seed", "11"])));
-        Assert.Null(new Replayer().Run([TraceInput.File(path)]).Divergence);
+        Assert.Null(new PeeringTools.Replayer().Run([TraceInput.File(path)]).Divergence);
         Assert.Equal(0, PeeringProcess.Run(["replay", path]).ExitCode);
     }
 

@@ -3,9 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Peering.Cli.Commands;
 using Peering.Cli.Tests.Robustness;
-using Peering.Fuzzing;
 using Peering.Generation;
-using Peering.Shrinking;
 using Peering.TestSupport;
 
 namespace Peering.Cli.Tests.Tools;

@@ -1,3 +1,4 @@
+using Peering.StateMachines;
 using System.Collections.Immutable;
 
 namespace Peering.TestMachines;
@@ -35,6 +36,9 @@ public static class DoorExploration
         new KnockEvent([1, 2]),
     ];
 
+    /// <summary>The door's exploration world: the fresh door as the one initial configuration, <see cref="EventsWorthTrying"/> as the alphabet.</summary>
+    public static IExplorationWorld<DoorSnapshot, DoorEvent> World { get; } = new DoorWorld();
+
     /// <summary>The fresh door's snapshot.</summary>
     public static DoorSnapshot Initial { get; } = new Door().TakeSnapshot();
 
@@ -67,5 +71,12 @@ public static class DoorExploration
     {
         var r = Door.Step(before, e);
         return (r.After, r.From, r.To, r.Effects);
+    }
+
+    private sealed class DoorWorld : IExplorationWorld<DoorSnapshot, DoorEvent>
+    {
+        public IReadOnlyList<DoorEvent> InitialEvents => [];
+
+        public void AddEvents(DoorSnapshot snapshot, List<DoorEvent> events) => events.AddRange(EventsWorthTrying(snapshot));
     }
 }

@@ -18,7 +18,7 @@ public sealed class EventAlphabetTests
     [InlineData(5, 1, 1, 440)] // pool 2: 20 x 2 + pool 3: 60 x 3 = 220; 2 images
     public void Initial_configurations_are_every_generated_initialize(int osds, int objects, int maxLength, int count)
     {
-        var events = new ExplorationWorld(Profile.LeanCore, osds, objects, maxLength).InitialEvents();
+        var events = new ExplorationWorld(Profile.LeanCore, osds, objects, maxLength).InitialEvents;
 
         Assert.Equal(count, events.Count);
         Assert.Equal(count, events.Distinct().Count());

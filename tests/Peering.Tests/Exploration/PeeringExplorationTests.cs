@@ -1,7 +1,6 @@
 using Peering.Exploration;
 using Peering.Generation;
 using Peering.Machine;
-using Peering.StateMachines.Exploration;
 
 namespace Peering.Tests.Exploration;
 
@@ -22,7 +21,7 @@ public sealed class PeeringExplorationTests
     private static readonly Lazy<ExplorationResult<PgSnapshot, PgEvent>> TwoThreads = new(() => Explore(2));
 
     private static ExplorationResult<PgSnapshot, PgEvent> Explore(int jobs) =>
-        Explorer.Run(new PeeringExplorationModel(World), new ExplorationOptions { MaxDepth = Depth, Jobs = jobs });
+        PeeringTools.Exploration.Run(World, new ExplorationOptions { MaxDepth = Depth, Jobs = jobs });
 
     private delegate bool Pick(PgSnapshot s, PgEvent e);
 
@@ -157,8 +156,7 @@ public sealed class PeeringExplorationTests
     public void Spec_pair_has_a_witness_within_the_bound_and_is_reached(PgState from, PgState to)
     {
         var witness = Witnesses.Single(w => w.From == from && w.To == to);
-        var model = new PeeringExplorationModel(World);
-        var init = model.InitialEvents.OfType<Initialize>().Single(i =>
+        var init = World.InitialEvents.OfType<Initialize>().Single(i =>
             i.Whoami == 0 && i.Acting.Osds.AsSpan().SequenceEqual([0, 1]) && i.PoolMinSize == witness.MinSize && i.LocalInfo.CommittedSeq == witness.LocalLength);
         var step = PeeringMachine.Step(PgSnapshot.Fresh, init);
         var alphabet = new EventAlphabet(World);

@@ -1,4 +1,3 @@
-using Peering.Fuzzing;
 using Peering.Generation;
 using Peering.Machine;
 using Peering.TestSupport;
@@ -8,7 +7,7 @@ namespace Peering.Tests.Fuzzing;
 /// <summary>Campaigns: cycle seeds, sharding, independence from the job count, stopping, cancelling, merging.</summary>
 public class CampaignTests
 {
-    private static readonly FuzzSettings Small = new() { Profile = Profile.LeanCore, Cycles = 24, MinEvents = 32, MaxEvents = 400, Seed = 7 };
+    private static readonly FuzzSettings Small = new() { Profile = "lean-core", Cycles = 24, MinEvents = 32, MaxEvents = 400, Seed = 7 };
 
     // Everything but the timing, which is the only part allowed to differ between runs.
     private static CampaignSummary Result(CampaignSummary s) => s with { Timing = new CampaignTiming(0, 0, 0) };
@@ -68,9 +67,8 @@ public class CampaignTests
     [Fact]
     public void Results_do_not_depend_on_the_job_count()
     {
-        var faulty = FaultyReducer.OvershootingReplicaRecovery();
-        var one = new Campaign(Small, faulty, jobs: 1).Run();
-        var three = new Campaign(Small, faulty, jobs: 3).Run();
+        var one = Faulty<Overshoot>.Campaign(Small, jobs: 1).Run();
+        var three = Faulty<Overshoot>.Campaign(Small, jobs: 3).Run();
         Assert.NotEmpty(one.Failures);
         Assert.Equal(Small.Cycles, one.CyclesRun);
         Assert.Equal(Result(one).ToJson(), Result(three).ToJson());
@@ -80,12 +78,11 @@ public class CampaignTests
     [Fact]
     public void Stop_on_first_failure_stops_at_the_lowest_failing_cycle_whatever_the_job_count()
     {
-        var faulty = FaultyReducer.OvershootingReplicaRecovery();
-        var everything = new Campaign(Small, faulty, jobs: 1).Run();
+        var everything = Faulty<Overshoot>.Campaign(Small, jobs: 1).Run();
         var first = everything.Failures[0].Cycle;
         foreach (var jobs in new[] { 1, 2, 4 })
         {
-            var stopped = new Campaign(Small with { StopOnFirstFailure = true }, faulty, jobs: jobs).Run();
+            var stopped = Faulty<Overshoot>.Campaign(Small with { StopOnFirstFailure = true }, jobs: jobs).Run();
             Assert.True(stopped.StoppedAtFirstFailure);
             Assert.Equal(first, Assert.Single(stopped.Failures).Cycle);
             Assert.Equal(first + 1, stopped.CyclesRun);
@@ -95,10 +92,9 @@ public class CampaignTests
     [Fact]
     public void Shard_summaries_merge_into_the_unsharded_summary()
     {
-        var faulty = FaultyReducer.OvershootingReplicaRecovery();
-        var whole = new Campaign(Small, faulty, jobs: 2).Run();
+        var whole = Faulty<Overshoot>.Campaign(Small, jobs: 2).Run();
         var parts = Enumerable.Range(1, 3)
-            .Select(k => CampaignSummary.FromJson(new Campaign(Small with { Shard = new Shard(k, 3) }, faulty, jobs: 1).Run().ToJson()))
+            .Select(k => CampaignSummary.FromJson(Faulty<Overshoot>.Campaign(Small with { Shard = new Shard(k, 3) }, jobs: 1).Run().ToJson(), "peering"))
             .Reverse()
             .ToList();
         Assert.All(parts, p => Assert.False(p.Complete));
@@ -110,20 +106,20 @@ public class CampaignTests
     [Fact]
     public void Merging_refuses_other_campaigns_and_repeated_shards()
     {
-        var a = new Campaign(Small with { Cycles = 4, Shard = new Shard(1, 2) }).Run();
-        var b = new Campaign(Small with { Cycles = 4, Shard = new Shard(2, 2) }).Run();
-        var otherSeed = new Campaign(Small with { Cycles = 4, Seed = 8, Shard = new Shard(2, 2) }).Run();
+        var a = new PeeringTools.Campaign(Small with { Cycles = 4, Shard = new Shard(1, 2) }, PeeringEvents.Instance, "peering").Run();
+        var b = new PeeringTools.Campaign(Small with { Cycles = 4, Shard = new Shard(2, 2) }, PeeringEvents.Instance, "peering").Run();
+        var otherSeed = new PeeringTools.Campaign(Small with { Cycles = 4, Seed = 8, Shard = new Shard(2, 2) }, PeeringEvents.Instance, "peering").Run();
         Assert.Equal(a.Steps + b.Steps, CampaignSummary.Merge([a, b]).Steps);
         Assert.Throws<FormatException>(() => CampaignSummary.Merge([a, otherSeed]));
         Assert.Throws<FormatException>(() => CampaignSummary.Merge([a, a]));
-        Assert.Throws<FormatException>(() => CampaignSummary.FromJson("{\"format\":\"something else\"}"u8));
+        Assert.Throws<FormatException>(() => CampaignSummary.FromJson("{\"format\":\"something else\"}"u8, "peering"));
     }
 
     [Fact]
     public void Cancelling_stops_the_campaign_with_every_failure_found_so_far_committed()
     {
         using var cancel = new CancellationTokenSource();
-        var campaign = new Campaign(Small with { Cycles = 10_000 }, FaultyReducer.OvershootingReplicaRecovery(), jobs: 2);
+        var campaign = Faulty<Overshoot>.Campaign(Small with { Cycles = 10_000 }, jobs: 2);
         var found = new List<FailureRecord>();
         campaign.FailureFound += f =>
         {
@@ -140,7 +136,7 @@ public class CampaignTests
     [Fact]
     public void A_failure_record_carries_the_cycle_seed_and_how_to_reproduce_it()
     {
-        var summary = new Campaign(Small with { StopOnFirstFailure = true }, FaultyReducer.OvershootingReplicaRecovery(), jobs: 1).Run();
+        var summary = Faulty<Overshoot>.Campaign(Small with { StopOnFirstFailure = true }, jobs: 1).Run();
         var failure = Assert.Single(summary.Failures);
         var spec = Small.Cycle(failure.Cycle);
         Assert.Equal(spec.Seed, failure.Seed);

@@ -1,22 +1,23 @@
-using Peering.Fuzzing;
 using Peering.Generation;
 using Peering.Machine;
 using Peering.TestSupport;
-using Peering.Traces;
 
 namespace Peering.Tests.Fuzzing;
 
 /// <summary>One fuzz cycle: what it checks on every step, and how each kind of fault fails it.</summary>
 public class CycleTests
 {
-    private static readonly FuzzSettings LeanCore = new() { Profile = Profile.LeanCore };
+    private static readonly FuzzSettings LeanCore = new() { Profile = "lean-core" };
+
+    private static readonly string[] ImageInvariant = ["image_invariant"];
 
     private static CycleSpec Spec(ulong seed, long events = 600) => new(0, seed, events);
 
-    // The first cycles of lean-core (seeds 1..n, 600 events) on a reducer; the first failure.
-    private static CycleOutcome FirstFailure(FuzzSettings settings, IReducer reducer, int seeds = 60)
+    // The first cycles of lean-core (seeds 1..n, 600 events) on a faulty reducer; the first failure.
+    private static CycleOutcome FirstFailure<TFault>(FuzzSettings settings, int seeds = 60)
+        where TFault : IFault
     {
-        var runner = new CycleRunner(settings, reducer);
+        var runner = Faulty<TFault>.Runner(settings);
         for (ulong seed = 1; seed <= (ulong)seeds; seed++)
         {
             var outcome = runner.Run(Spec(seed));
@@ -34,12 +35,12 @@ public class CycleTests
     [InlineData(false)]
     public void Cycles_of_the_real_reducer_pass_and_count_every_step(bool roundTrip)
     {
-        var runner = new CycleRunner(LeanCore with { RoundTrip = roundTrip, RequireImageInvariant = true });
+        var runner = new PeeringTools.CycleRunner(LeanCore with { RoundTrip = roundTrip, RequiredChecks = ImageInvariant }, PeeringEvents.Instance);
         for (ulong seed = 1; seed <= 20; seed++)
         {
             var outcome = runner.Run(Spec(seed));
             Assert.Null(outcome.Failure);
-            Assert.Equal(new GeneratedTrace(Profile.LeanCore, seed, 600).StepCount, outcome.Steps);
+            Assert.Equal(Lines(Generate(seed, 600)) - 1, outcome.Steps);
         }
     }
 
@@ -48,17 +49,15 @@ public class CycleTests
     {
         var spec = LeanCore.Cycle(5);
         using var recorded = new MemoryStream();
-        new CycleRunner(LeanCore).Run(spec, record: recorded);
-        using var generated = new MemoryStream();
-        TraceGeneration.Write(generated, Profile.LeanCore, spec.Seed, spec.EventsBound, TraceFormat.Jsonl);
-        Assert.Equal(generated.ToArray(), recorded.ToArray());
+        new PeeringTools.CycleRunner(LeanCore, PeeringEvents.Instance).Run(spec, record: recorded);
+        Assert.Equal(Generate(spec.Seed, spec.EventsBound), recorded.ToArray());
     }
 
     [Fact]
     public void A_reducer_fault_is_an_invariant_violation_at_the_step_it_fires()
     {
-        var faulty = FaultyReducer.OvershootingReplicaRecovery();
-        var outcome = FirstFailure(LeanCore, faulty);
+        var fired = FaultCounter<Overshoot>.Fired;
+        var outcome = FirstFailure<Overshoot>(LeanCore);
         var failure = outcome.Failure!;
         Assert.Equal(FailureKind.Invariant, failure.Kind);
         Assert.Equal("ReplicaRecoveryComplete", failure.EventType);
@@ -67,15 +66,16 @@ public class CycleTests
         Assert.Contains("local_within_authority", failure.Invariants);
         Assert.Contains("seq_matches_census", failure.Invariants);
         Assert.Equal(failure.Step + 1, outcome.Steps);
-        Assert.True(faulty.Fired >= 1);
+        Assert.True(FaultCounter<Overshoot>.Fired > fired);
     }
 
     [Theory]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    public void A_fault_in_only_one_path_is_a_round_trip_failure(bool inFastPath, bool inPureStep)
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_fault_in_only_one_path_is_a_round_trip_failure(bool inFastPath)
     {
-        var outcome = FirstFailure(LeanCore with { RoundTrip = true }, FaultyReducer.OvershootingReplicaRecovery(inFastPath, inPureStep));
+        var settings = LeanCore with { RoundTrip = true };
+        var outcome = inFastPath ? FirstFailure<OvershootInFastPath>(settings) : FirstFailure<OvershootInPureStep>(settings);
         var failure = outcome.Failure!;
 
         // With the fault in the fast path only, the invariants see it first (the written snapshot is corrupt).
@@ -90,7 +90,7 @@ public class CycleTests
     [Fact]
     public void Without_the_round_trip_a_fault_in_the_pure_step_goes_unseen()
     {
-        var runner = new CycleRunner(LeanCore with { RoundTrip = false }, FaultyReducer.OvershootingReplicaRecovery(inFastPath: false, inPureStep: true));
+        var runner = Faulty<OvershootInPureStep>.Runner(LeanCore with { RoundTrip = false });
         for (ulong seed = 1; seed <= 30; seed++)
         {
             Assert.Null(runner.Run(Spec(seed)).Failure);
@@ -100,24 +100,24 @@ public class CycleTests
     [Fact]
     public void Image_invariant_false_fails_a_cycle_only_when_required()
     {
-        var faulty = FaultyReducer.PhantomBlobMeta();
-        var runner = new CycleRunner(LeanCore, faulty);
+        var fired = FaultCounter<PhantomBlobMeta>.Fired;
+        var runner = Faulty<PhantomBlobMeta>.Runner(LeanCore);
         for (ulong seed = 1; seed <= 10; seed++)
         {
             Assert.Null(runner.Run(Spec(seed)).Failure);
         }
 
-        Assert.True(faulty.Fired > 0);
-        var failure = FirstFailure(LeanCore with { RequireImageInvariant = true }, faulty).Failure!;
-        Assert.Equal(FailureKind.ImageInvariant, failure.Kind);
+        Assert.True(FaultCounter<PhantomBlobMeta>.Fired > fired);
+        var failure = FirstFailure<PhantomBlobMeta>(LeanCore with { RequiredChecks = ImageInvariant }).Failure!;
+        Assert.Equal(FailureKind.Check, failure.Kind);
+        Assert.Equal("after_checks.image_invariant is false", failure.What);
         Assert.Equal("ActivateCommitted", failure.EventType);
     }
 
     [Fact]
     public void A_reducer_that_throws_fails_the_cycle_with_the_exception()
     {
-        var throwing = new FaultyReducer((_, e, _) => e is PeerQueryTimeout ? throw new InvalidOperationException("boom") : null);
-        var outcome = FirstFailure(LeanCore, throwing);
+        var outcome = FirstFailure<ThrowsOnTimeout>(LeanCore);
         Assert.Equal(FailureKind.Exception, outcome.Failure!.Kind);
         Assert.Equal("PeerQueryTimeout", outcome.Failure.EventType);
         Assert.Contains("InvalidOperationException: boom", outcome.Failure.What);
@@ -128,9 +128,9 @@ public class CycleTests
     public void The_round_trip_rejects_a_line_that_does_not_read_back()
     {
         // The verifier is given lines the fast path did not write: a changed after, a changed before.
-        var trace = new GeneratedTrace(Profile.LeanCore, 3, 100);
-        var encoder = new StepEncoder();
-        var verifier = new RoundTripVerifier(PeeringReducer.Instance);
+        var trace = PeeringTools.SteppedTrace.Generated(PeeringEvents.Instance, "lean-core", 3, 100);
+        var encoder = new PeeringTools.StepEncoder();
+        var verifier = new PeeringTools.RoundTripVerifier();
         CycleFailure? failure = null;
         while (failure is null && trace.MoveNext())
         {
@@ -161,9 +161,19 @@ public class CycleTests
         Assert.True(a.SameWayAs(Failure(FailureKind.Invariant, "AdvanceMap", ["seq_matches_census"]) with { Step = 9 }));
         Assert.False(a.SameWayAs(Failure(FailureKind.Invariant, "AdvanceMap", ["local_plan_exact"])));
         Assert.False(a.SameWayAs(Failure(FailureKind.Invariant, "PeerInfoReceived", ["seq_matches_census"])));
-        Assert.False(a.SameWayAs(Failure(FailureKind.ImageInvariant, "AdvanceMap", ["seq_matches_census"])));
+        Assert.False(a.SameWayAs(Failure(FailureKind.Check, "AdvanceMap", ["seq_matches_census"])));
         var d = Failure(FailureKind.Divergence, "AdvanceMap", [], "$.after.peer_info[2].committed_seq");
         Assert.True(d.SameWayAs(Failure(FailureKind.Divergence, "AdvanceMap", [], "$.after.peer_info[0].committed_seq")));
         Assert.False(d.SameWayAs(Failure(FailureKind.Divergence, "AdvanceMap", [], "$.after.auth_seq")));
     }
+
+    // What peering generate --profile lean-core writes for the seed and bound.
+    private static byte[] Generate(ulong seed, long events)
+    {
+        using var output = new MemoryStream();
+        PeeringTools.TraceWriter.Generate(output, PeeringEvents.Instance, "lean-core", seed, events);
+        return output.ToArray();
+    }
+
+    private static int Lines(byte[] trace) => trace.Count(b => b == (byte)'\n');
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Peering.Fuzzing;
 using Peering.Generation;
 using Peering.TestSupport;
 
@@ -9,7 +8,7 @@ namespace Peering.Tests.Fuzzing;
 /// <summary>The failure directory: atomic writes, and what happens when the disk is full or read-only.</summary>
 public class FailureStoreTests
 {
-    private static readonly FuzzSettings Small = new() { Profile = Profile.LeanCore, Cycles = 24, MaxEvents = 400, Seed = 7 };
+    private static readonly FuzzSettings Small = new() { Profile = "lean-core", Cycles = 24, MaxEvents = 400, Seed = 7 };
 
     [Fact]
     public void Atomic_writes_replace_the_whole_file_and_leave_no_temporary()
@@ -46,7 +45,7 @@ public class FailureStoreTests
     {
         var fs = new MemoryFileSystem();
         var store = FailureStore.Open("/failures", fs);
-        var summary = new Campaign(Small, FaultyReducer.OvershootingReplicaRecovery(), store, jobs: 2).Run();
+        var summary = Faulty<Overshoot>.Campaign(Small, store, jobs: 2).Run();
         Assert.NotEmpty(summary.Failures);
         var records = JsonSerializer.Deserialize<JsonElement[]>(fs.ReadAllBytes("/failures/failures.json"))!;
         Assert.Equal(summary.Failures.Count, records.Length);
@@ -73,10 +72,10 @@ public class FailureStoreTests
     public void Records_already_in_the_directory_are_kept()
     {
         var fs = new MemoryFileSystem();
-        new Campaign(Small with { StopOnFirstFailure = true }, FaultyReducer.OvershootingReplicaRecovery(), FailureStore.Open("/f", fs), 1).Run();
+        Faulty<Overshoot>.Campaign(Small with { StopOnFirstFailure = true }, FailureStore.Open("/f", fs), 1).Run();
         var again = FailureStore.Open("/f", fs);
         Assert.Single(again.Records);
-        new Campaign(Small with { StopOnFirstFailure = true, Seed = 99 }, FaultyReducer.OvershootingReplicaRecovery(), again, 1).Run();
+        Faulty<Overshoot>.Campaign(Small with { StopOnFirstFailure = true, Seed = 99 }, again, 1).Run();
         Assert.Equal(2, JsonSerializer.Deserialize<JsonElement[]>(fs.ReadAllBytes("/f/failures.json"))!.Length);
     }
 
@@ -86,7 +85,7 @@ public class FailureStoreTests
         var fs = new MemoryFileSystem();
         var store = FailureStore.Open("/failures", fs);
         fs.FreeBytes = 100;
-        var summary = new Campaign(Small with { Cycles = 2000 }, FaultyReducer.OvershootingReplicaRecovery(), store, jobs: 2).Run();
+        var summary = Faulty<Overshoot>.Campaign(Small with { Cycles = 2000 }, store, jobs: 2).Run();
         Assert.NotNull(summary.OutputError);
         Assert.Contains("No space left on device", summary.OutputError);
         Assert.True(summary.CyclesRun < 2000);

@@ -1,3 +1,4 @@
+using Peering.TestSupport;
 using Peering.Generation;
 using Peering.Machine;
 using Peering.Model;
@@ -12,7 +13,7 @@ public class SnapshotReuseTests
 {
     private static PeeringMachine Primary(out PgSnapshot snapshot)
     {
-        var trace = new GeneratedTrace(Profile.LeanCore, 1, 0);
+        var trace = PeeringTools.SteppedTrace.Generated(PeeringEvents.Instance, "lean-core", 1, 0);
         trace.MoveNext();
         var machine = new PeeringMachine();
         machine.Apply(trace.Event);
@@ -59,7 +60,7 @@ public class SnapshotReuseTests
     {
         for (ulong seed = 1; seed <= 30; seed++)
         {
-            var trace = new GeneratedTrace(Profile.Full, seed, 300);
+            var trace = PeeringTools.SteppedTrace.Generated(PeeringEvents.Instance, "full", seed, 300);
             while (trace.MoveNext())
             {
                 if (ReferenceEquals(trace.Before, trace.After))

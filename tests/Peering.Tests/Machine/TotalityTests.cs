@@ -1,3 +1,4 @@
+using Peering.TestSupport;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Peering.TestSupport;
 using Peering.Machine;
 using Peering.Model;
 using static Peering.Tests.Build;

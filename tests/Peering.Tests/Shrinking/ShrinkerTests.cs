@@ -1,12 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Peering.Fuzzing;
 using Peering.Generation;
 using Peering.Machine;
 using Peering.Model;
-using Peering.Shrinking;
 using Peering.TestSupport;
-using Peering.Traces;
 
 namespace Peering.Tests.Shrinking;
 
@@ -50,10 +47,10 @@ public class ShrinkerTests
     {
         var e = new AdvanceMap(
             21, new(ValueList.Create<int>([2, 0, 1]), 21), new(ValueList.Create<int>([2, 0, 1]), 21), 3, 2, ValueList.Create<int>([4, 4]));
-        var variants = EventSimplifier.Variants(e).ToList();
-        var size = EventSimplifier.Size(Node(e));
+        var variants = PeeringTools.EventSimplifier.Variants(e).ToList();
+        var size = PeeringTools.EventSimplifier.Size(Node(e));
         Assert.NotEmpty(variants);
-        Assert.All(variants, v => Assert.True(EventSimplifier.Size(Node(v)) < size));
+        Assert.All(variants, v => Assert.True(PeeringTools.EventSimplifier.Size(Node(v)) < size));
         Assert.Contains(variants, v => v is AdvanceMap { PriorOsds.Count: 1 });
         Assert.Contains(variants, v => v is AdvanceMap { PriorOsds.IsEmpty: true });
         Assert.Contains(variants, v => v is AdvanceMap { NewEpoch: 0 });
@@ -69,7 +66,7 @@ public class ShrinkerTests
         // An image must stay in ascending object order: shrinking object 5 to 0 would repeat object 0.
         var image = ObjectMap.Create<ImageEntry>([new(0, 3), new(5, 2)]);
         var e = new ReplicaRecoveryComplete(0, 0, image, 0);
-        Assert.All(EventSimplifier.Variants(e).Cast<ReplicaRecoveryComplete>(), v =>
+        Assert.All(PeeringTools.EventSimplifier.Variants(e).Cast<ReplicaRecoveryComplete>(), v =>
         {
             var objs = v.RecoveredImage.AsSpan().ToArray().Select(x => x.Obj).ToList();
             Assert.Equal(objs.Distinct().Order(), objs);
@@ -91,16 +88,15 @@ public class ShrinkerTests
     [Fact]
     public void The_fuzzer_finds_an_injected_fault_and_the_shrinker_reduces_it_to_a_handful_of_steps()
     {
-        var faulty = FaultyReducer.OvershootingReplicaRecovery();
         var fs = new MemoryFileSystem();
-        var settings = new FuzzSettings { Profile = Profile.LeanCore, Cycles = 64, StopOnFirstFailure = true };
-        var summary = new Campaign(settings, faulty, FailureStore.Open("/f", fs), jobs: 2).Run();
+        var settings = new FuzzSettings { Profile = "lean-core", Cycles = 64, StopOnFirstFailure = true };
+        var summary = Faulty<Overshoot>.Campaign(settings, FailureStore.Open("/f", fs), jobs: 2).Run();
         var found = Assert.Single(summary.Failures);
         Assert.Equal("invariant", found.Kind);
         Assert.True(found.Step >= 3, "the generated failing trace is longer than the minimum");
 
         var trace = TraceInput.Memory("found.jsonl", fs.ReadAllBytes("/f/" + found.Trace));
-        var result = new Shrinker(faulty).Shrink(trace);
+        var result = Faulty<Overshoot>.Shrinker().Shrink(trace);
 
         // At least 3 steps (an Initialize as a replica, a ReplicaActivate, the ReplicaRecoveryComplete); ddmin keeps 4
         // from generated traces (their Initialize is a primary: an AdvanceMap makes it a replica).
@@ -111,10 +107,10 @@ public class ShrinkerTests
         Assert.Equal(result.KeptSteps - 1, result.Shrunk.Step);
 
         // The shrunk file is a well-formed trace of the kept steps, and it still fails the same way.
-        var steps = TraceReader.ReadSteps(TraceInput.Memory("shrunk", result.Trace)).ToList();
+        var steps = PeeringTools.TraceReader.ReadSteps(TraceInput.Memory("shrunk", result.Trace)).ToList();
         Assert.Equal(result.KeptSteps, steps.Count);
         Assert.IsType<ReplicaRecoveryComplete>(steps[^1].Step.Event);
-        var again = new Shrinker(faulty).Shrink(TraceInput.Memory("shrunk", result.Trace));
+        var again = Faulty<Overshoot>.Shrinker().Shrink(TraceInput.Memory("shrunk", result.Trace));
         Assert.True(again.Original.SameWayAs(result.Original));
         Assert.Equal(result.KeptSteps, again.KeptSteps);
     }
@@ -122,12 +118,11 @@ public class ShrinkerTests
     [Fact]
     public void A_round_trip_failure_shrinks_as_a_round_trip_failure()
     {
-        var faulty = FaultyReducer.OvershootingReplicaRecovery(inFastPath: false, inPureStep: true);
         var fs = new MemoryFileSystem();
-        var summary = new Campaign(new FuzzSettings { StopOnFirstFailure = true }, faulty, FailureStore.Open("/f", fs), 1).Run();
+        var summary = Faulty<OvershootInPureStep>.Campaign(new FuzzSettings { StopOnFirstFailure = true }, FailureStore.Open("/f", fs), 1).Run();
         var found = Assert.Single(summary.Failures);
         Assert.Equal("round-trip", found.Kind);
-        var result = new Shrinker(faulty).Shrink(TraceInput.Memory("found", fs.ReadAllBytes("/f/" + found.Trace)));
+        var result = Faulty<OvershootInPureStep>.Shrinker().Shrink(TraceInput.Memory("found", fs.ReadAllBytes("/f/" + found.Trace)));
         Assert.Equal(FailureKind.RoundTrip, result.Shrunk.Kind);
         Assert.InRange(result.KeptSteps, 3, 5);
     }
@@ -137,19 +132,19 @@ public class ShrinkerTests
     {
         // A generated trace with one recorded value changed: the reducer disagrees at that step.
         using var output = new MemoryStream();
-        TraceGeneration.Write(output, Profile.LeanCore, 5, 300, TraceFormat.Jsonl);
+        PeeringTools.TraceWriter.Generate(output, PeeringEvents.Instance, "lean-core", 5, 300);
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = JsonNode.Parse(lines[120])!;
         line["after"]!["auth_seq"] = line["after"]!["auth_seq"]!.GetValue<ulong>() + 7;
         lines[120] = line.ToJsonString();
         var tampered = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
-        var original = new Replayer().Run([TraceInput.Memory("tampered", tampered)]).Divergence!;
+        var original = new PeeringTools.Replayer().Run([TraceInput.Memory("tampered", tampered)]).Divergence!;
         Assert.Equal(120, original.Step);
 
-        var result = new Shrinker().Shrink(TraceInput.Memory("tampered", tampered));
+        var result = new PeeringTools.Shrinker().Shrink(TraceInput.Memory("tampered", tampered));
         Assert.Equal(FailureKind.Divergence, result.Original.Kind);
         Assert.InRange(result.KeptSteps, 1, 40);
-        var shrunk = new Replayer().Run([TraceInput.Memory("shrunk", result.Trace)]).Divergence!;
+        var shrunk = new PeeringTools.Replayer().Run([TraceInput.Memory("shrunk", result.Trace)]).Divergence!;
         Assert.Equal(result.KeptSteps - 1, shrunk.Step);
         Assert.Equal(original.EventType, shrunk.EventType);
         Assert.Equal(original.What, shrunk.What);
@@ -165,21 +160,20 @@ public class ShrinkerTests
     public void A_trace_that_does_not_fail_has_nothing_to_shrink()
     {
         using var output = new MemoryStream();
-        TraceGeneration.Write(output, Profile.Full, 9, 100, TraceFormat.Jsonl);
-        Assert.Throws<NothingToShrinkException>(() => new Shrinker().Shrink(TraceInput.Memory("clean", output.ToArray())));
+        PeeringTools.TraceWriter.Generate(output, PeeringEvents.Instance, "full", 9, 100);
+        Assert.Throws<NothingToShrinkException>(() => new PeeringTools.Shrinker().Shrink(TraceInput.Memory("clean", output.ToArray())));
     }
 
     [Fact]
     public void Image_invariant_false_is_shrunk_only_when_required()
     {
-        var faulty = FaultyReducer.PhantomBlobMeta();
         var fs = new MemoryFileSystem();
-        var settings = new FuzzSettings { RequireImageInvariant = true, StopOnFirstFailure = true };
-        var found = Assert.Single(new Campaign(settings, faulty, FailureStore.Open("/f", fs), 1).Run().Failures);
+        var settings = new FuzzSettings { RequiredChecks = ["image_invariant"], StopOnFirstFailure = true };
+        var found = Assert.Single(Faulty<PhantomBlobMeta>.Campaign(settings, FailureStore.Open("/f", fs), 1).Run().Failures);
         var trace = TraceInput.Memory("found", fs.ReadAllBytes("/f/" + found.Trace));
-        Assert.Throws<NothingToShrinkException>(() => new Shrinker(faulty).Shrink(trace));
-        var result = new Shrinker(faulty, new ShrinkOptions { RequireImageInvariant = true }).Shrink(trace);
-        Assert.Equal(FailureKind.ImageInvariant, result.Shrunk.Kind);
+        Assert.Throws<NothingToShrinkException>(() => Faulty<PhantomBlobMeta>.Shrinker().Shrink(trace));
+        var result = Faulty<PhantomBlobMeta>.Shrinker(new ShrinkOptions { RequiredChecks = ["image_invariant"] }).Shrink(trace);
+        Assert.Equal(FailureKind.Check, result.Shrunk.Kind);
         Assert.True(result.KeptSteps <= 6, $"kept {result.KeptSteps}");
     }
 

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Peering.Generation;
 using Peering.Machine;
-using Peering.Statistics;
 using Peering.TestSupport;
-using Peering.Traces;
 
 namespace Peering.Tests.Statistics;
 
@@ -15,10 +13,10 @@ public class StatisticsTests
     [Fact]
     public void Histograms_count_events_effects_and_transitions_per_trace()
     {
-        var stats = new TraceStatistics();
-        stats.Add(0, PgState.Initial, PgState.GetPeerInfo, new DeleteStart(), [new MarkClean(1), new MarkClean(1), new DeletePg(1)]);
-        stats.Add(1, PgState.GetPeerInfo, PgState.GetPeerInfo, new ActivateCommitted(), NoEffects);
-        stats.Add(0, PgState.Initial, PgState.GetPeerInfo, new ActivateCommitted(), [new ActivatePg(1, 0, 0, default, default, 0)]);
+        var stats = PeeringTools.Statistics.Create();
+        PeeringTools.Statistics.Add(stats, 0, PgState.Initial, PgState.GetPeerInfo, new DeleteStart(), [new MarkClean(1), new MarkClean(1), new DeletePg(1)]);
+        PeeringTools.Statistics.Add(stats, 1, PgState.GetPeerInfo, PgState.GetPeerInfo, new ActivateCommitted(), NoEffects);
+        PeeringTools.Statistics.Add(stats, 0, PgState.Initial, PgState.GetPeerInfo, new ActivateCommitted(), [new ActivatePg(1, 0, 0, default, default, 0)]);
 
         Assert.Equal(2, stats.Traces);
         Assert.Equal(3, stats.Steps);
@@ -68,7 +66,7 @@ public class StatisticsTests
 
     [Fact]
     public void The_generated_sample_has_exactly_the_steps_asked_for() =>
-        Assert.Equal(1234, GeneratedSample.Collect(Profile.LeanCore, 1234).Steps);
+        Assert.Equal(1234, PeeringTools.Statistics.Generated(PeeringEvents.Instance, "lean-core", 1234, PeeringEvents.CorpusEvents).Steps);
 
     public static TheoryData<string> Profiles => new(["lean-core", "full"]);
 
@@ -81,8 +79,7 @@ public class StatisticsTests
     public void The_generator_matches_the_reference_distributions(string profile)
     {
         var reference = Reference(profile);
-        Peering.Generation.Profiles.TryParse(profile, out var p);
-        var generated = GeneratedSample.Collect(p, reference.Steps);
+        var generated = PeeringTools.Statistics.Generated(PeeringEvents.Instance, profile, reference.Steps, PeeringEvents.CorpusEvents);
         Assert.Equal(150, reference.Traces);
         var comparisons = GeneratedSample.Compare(reference, generated);
         var critical = DistributionComparison.CriticalZ(0.001, comparisons.Sum(c => c.Bins.Count));
@@ -98,7 +95,7 @@ public class StatisticsTests
     public void The_comparison_tells_the_profiles_apart()
     {
         var reference = Reference("lean-core");
-        var comparisons = GeneratedSample.Compare(reference, GeneratedSample.Collect(Profile.Full, reference.Steps));
+        var comparisons = GeneratedSample.Compare(reference, PeeringTools.Statistics.Generated(PeeringEvents.Instance, "full", reference.Steps, PeeringEvents.CorpusEvents));
         var critical = DistributionComparison.CriticalZ(0.001, comparisons.Sum(c => c.Bins.Count));
         Assert.True(comparisons.Max(c => c.MaxAbsZ) > critical * 3);
     }
@@ -111,10 +108,10 @@ public class StatisticsTests
         {
             if (!Cache.TryGetValue(profile, out var stats))
             {
-                stats = new TraceStatistics();
+                stats = PeeringTools.Statistics.Create();
                 foreach (var input in TraceInput.Expand([Path.Combine(ReferenceCorpus.Directory!, profile)]))
                 {
-                    stats.Add(input);
+                    PeeringTools.Statistics.Add(stats, input);
                 }
 
                 Cache[profile] = stats;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Peering.Generation;
-using Peering.Traces;
 
 namespace Peering.Tests.Traces;
 
@@ -14,12 +13,12 @@ public class ReplayerTests
     private static List<string> Lines(ulong seed = 5, Profile profile = Profile.LeanCore, long events = 40)
     {
         using var output = new MemoryStream();
-        TraceGeneration.Write(output, profile, seed, events, TraceFormat.Jsonl);
+        PeeringTools.TraceWriter.Generate(output, PeeringEvents.Instance, (profile).Name(), seed, events);
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 
     private static ReplayReport Replay(IEnumerable<string> lines) =>
-        new Replayer().Run([TraceInput.Memory("t.jsonl", Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"))]);
+        new PeeringTools.Replayer().Run([TraceInput.Memory("t.jsonl", Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"))]);
 
     private static string Edit(string line, Action<JsonObject> edit)
     {
@@ -136,7 +135,7 @@ public class ReplayerTests
     {
         var text = string.Join('\n', Lines(seed: 9, profile: Profile.Full)) + "\n";
         using var output = new MemoryStream();
-        new Replayer(output).Run([TraceInput.Memory("t.jsonl", Encoding.UTF8.GetBytes(text))]);
+        new PeeringTools.Replayer(output).Run([TraceInput.Memory("t.jsonl", Encoding.UTF8.GetBytes(text))]);
         Assert.Equal(text, Encoding.UTF8.GetString(output.ToArray()));
     }
 }

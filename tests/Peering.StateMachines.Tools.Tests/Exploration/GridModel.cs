@@ -1,6 +1,5 @@
-using Peering.StateMachines.Exploration;
 
-namespace Peering.StateMachines.Tests.Exploration;
+namespace Peering.StateMachines.Tools.Tests;
 
 /// <summary>A point on the grid 0..Max x 0..Max.</summary>
 internal sealed record GridPoint(int X, int Y);

@@ -1,14 +1,12 @@
 using System.Text;
-using Peering.StateMachines.Exploration;
-using Peering.TestMachines;
 
-namespace Peering.StateMachines.Tests.Exploration;
+namespace Peering.StateMachines.Tools.Tests;
 
 /// <summary>The generic exploration engine, on a hand-countable grid and on the door with its planted bug.</summary>
 public sealed class ExplorerTests
 {
     private static ExplorationResult<DoorSnapshot, DoorEvent> ExploreDoor(int depth, int jobs = 1, int batch = 2048, long maxStates = 1_000_000) =>
-        Explorer.Run(new DoorModel(), new ExplorationOptions { MaxDepth = depth, Jobs = jobs, BatchSize = batch, MaxStates = maxStates });
+        DoorTools.Exploration.Run(DoorExploration.World, new ExplorationOptions { MaxDepth = depth, Jobs = jobs, BatchSize = batch, MaxStates = maxStates });
 
     [Fact]
     public void Grid_levels_are_the_diagonals_and_the_space_is_exhausted()
@@ -112,7 +110,7 @@ public sealed class ExplorerTests
     {
         var v = ExploreDoor(depth: 10).Violation!;
         using var buffer = new MemoryStream();
-        new DoorModel().WriteTrace(buffer, v.Steps);
+        DoorTools.Exploration.WriteTrace(buffer, v.Steps);
         var lines = Encoding.UTF8.GetString(buffer.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(DoorExploration.PlantedViolationDepth + 1, lines.Length);

@@ -1,7 +1,6 @@
 using System.Text;
-using Peering.StateMachines.Exploration;
 
-namespace Peering.StateMachines.Tests.Exploration;
+namespace Peering.StateMachines.Tools.Tests;
 
 /// <summary>The explorer's hash (MurmurHash3 x64-128, published vectors) and its visited set.</summary>
 public sealed class HashAndVisitedSetTests

@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
-using Peering.StateMachines.Diagrams;
-using Peering.TestMachines;
 
-namespace Peering.StateMachines.Tests;
+namespace Peering.StateMachines.Tools.Tests;
 
 /// <summary>
 /// <see cref="MachineDiagram"/> on the door. Every expected line is worked by hand from the door's
