@@ -34,7 +34,8 @@ public sealed partial class DiagramCommandTests
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var exit = DiagramCommand.Run(format, coverage, stdout, stderr);
+        string[] args = ["diagram", "--format", format == DiagramFormat.Dot ? "dot" : "mermaid", .. coverage is null ? [] : (string[])["--coverage", .. coverage]];
+        var exit = PeeringTool.Create().Run(args, ToolEnvironment.Capture(stdout, stderr));
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -184,9 +185,9 @@ public sealed partial class DiagramCommandTests
     [Fact]
     public void Command_line_parses_format_and_coverage()
     {
-        var root = new System.CommandLine.RootCommand { DiagramCommand.Create() };
-        Assert.Equal(ExitCodes.Usage, CommandLine.Run(root, ["diagram", "--format", "svg"], TextWriter.Null));
-        var parsed = root.Parse(["diagram", "--format", "dot", "--coverage", "a.jsonl", "b.jsonl"]);
+        var tool = PeeringTool.Create();
+        Assert.Equal(ExitCodes.Usage, tool.Run(["diagram", "--format", "svg"], ToolEnvironment.Capture(TextWriter.Null, TextWriter.Null)));
+        var parsed = tool.Build(ToolEnvironment.Capture(TextWriter.Null, TextWriter.Null)).Parse(["diagram", "--format", "dot", "--coverage", "a.jsonl", "b.jsonl"]);
         Assert.Empty(parsed.Errors);
     }
 

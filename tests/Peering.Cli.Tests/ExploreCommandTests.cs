@@ -1,11 +1,8 @@
-using System.CommandLine;
 using System.Text.Json;
 using Peering.Cli;
-using Peering.Cli.Commands;
-using Peering.Exploration;
-using Peering.Generation;
 using Peering.Machine;
 using Peering.StateMachines;
+using Peering.TestSupport;
 
 namespace Peering.Cli.Tests;
 
@@ -16,21 +13,27 @@ public sealed class ExploreCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private ExploreSettings Small(int depth = 4, long maxStates = 1_000_000) =>
-        new(Profile.LeanCore, 2, 1, 1, depth, 2, maxStates, Path.Combine(_dir, "report.json"), Path.Combine(_dir, "cex.jsonl"));
-
-    private static (int Code, string Out, string Err) Run(ExploreSettings settings, Func<ExplorationWorld, IExplorationModel<PgSnapshot, PgEvent>>? modelOf = null)
+    // peering explore in process over the world of 2 OSDs, 1 object, lengths 0..1, on the reducer with TFault.
+    private (int Code, string Out, string Err) Run<TFault>(int depth = 4, long maxStates = 1_000_000)
+        where TFault : IFault
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = ExploreCommand.Run(settings, stdout, stderr, modelOf);
+        string[] args =
+        [
+            "explore", "--profile", "lean-core", "--osds", "2", "--objects", "1", "--max-length", "1", "--depth", $"{depth}", "--jobs", "2",
+            "--max-states", $"{maxStates}", "--json", Path.Combine(_dir, "report.json"), "--trace", Path.Combine(_dir, "cex.jsonl"),
+        ];
+        var code = PeeringTool.Create(FaultyContract<TFault>.Types).Run(args, ToolEnvironment.Capture(stdout, stderr));
         return (code, stdout.ToString(), stderr.ToString());
     }
+
+    private (int Code, string Out, string Err) Run(int depth = 4, long maxStates = 1_000_000) => Run<NoFault>(depth, maxStates);
 
     [Fact]
     public void Small_bound_completes_with_exit_0_and_reports_figures_and_coverage()
     {
-        var (code, output, progress) = Run(Small());
+        var (code, output, progress) = Run();
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("result: no violation", output);
@@ -63,7 +66,7 @@ public sealed class ExploreCommandTests : IDisposable
     [Fact]
     public void State_bound_stops_with_exit_5()
     {
-        var (code, output, _) = Run(Small(maxStates: 20));
+        var (code, output, _) = Run(maxStates: 20);
 
         Assert.Equal(5, code);
         Assert.Equal(ExitCodes.StateBound, code);
@@ -77,7 +80,7 @@ public sealed class ExploreCommandTests : IDisposable
         // Plant: "Clean is a violation". The first initial configuration is pool 2, min size 1,
         // acting [0, 1], empty local image; the first event of its alphabet is 1 reporting an empty
         // image, after which nothing is short: Clean after one event.
-        var (code, output, _) = Run(Small(), world => new CleanIsBad(new PeeringExplorationModel(world)));
+        var (code, output, _) = Run<CleanIsBad>();
 
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Contains("violation: sources_backed after 1 event(s)", output);
@@ -104,29 +107,8 @@ public sealed class ExploreCommandTests : IDisposable
     [InlineData("explore", "--depth", "eight")]
     public void Bad_arguments_exit_2(params string[] args)
     {
-        var root = new RootCommand { ExploreCommand.Create() };
-        Assert.Equal(ExitCodes.Usage, CommandLine.Run(root, args, new StringWriter()));
-    }
-
-    // The reducer as it is, except that every Clean snapshot breaks invariant 0.
-    private sealed class CleanIsBad(PeeringExplorationModel inner) : IExplorationModel<PgSnapshot, PgEvent>
-    {
-        public MachineDefinition Definition => inner.Definition;
-
-        public PgSnapshot Origin => inner.Origin;
-
-        public IReadOnlyList<PgEvent> InitialEvents => inner.InitialEvents;
-
-        public void AddEvents(PgSnapshot snapshot, List<PgEvent> events) => inner.AddEvents(snapshot, events);
-
-        public StepOutcome<PgSnapshot> Step(PgSnapshot before, PgEvent e) => inner.Step(before, e);
-
-        public int EventIndex(PgEvent e) => inner.EventIndex(e);
-
-        public void WriteCanonical(CanonicalWriter writer, PgSnapshot snapshot) => inner.WriteCanonical(writer, snapshot);
-
-        public ulong InvariantViolations(PgSnapshot snapshot) => inner.InvariantViolations(snapshot) | (snapshot.State == PgState.Clean ? 1UL : 0);
-
-        public void WriteTrace(Stream output, IReadOnlyList<PathStep<PgSnapshot, PgEvent>> steps) => inner.WriteTrace(output, steps);
+        var stderr = new StringWriter();
+        Assert.Equal(ExitCodes.Usage, PeeringTool.Create().Run(args, ToolEnvironment.Capture(new StringWriter(), stderr)));
+        Assert.EndsWith("Run 'peering --help' for usage.", stderr.ToString().TrimEnd());
     }
 }

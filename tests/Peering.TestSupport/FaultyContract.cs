@@ -15,13 +15,26 @@ namespace Peering.TestSupport;
 public interface IFault
 {
     /// <summary>A replacement after-snapshot for the step (<paramref name="before"/>, <paramref name="e"/>, <paramref name="after"/>), or null.</summary>
-    static abstract PgSnapshot? Corrupt(PgSnapshot before, PgEvent e, PgSnapshot after);
+    static virtual PgSnapshot? Corrupt(PgSnapshot before, PgEvent e, PgSnapshot after) => null;
 
     /// <summary>Whether the in-place step has the fault.</summary>
-    static abstract bool InFastPath { get; }
+    static virtual bool InFastPath => true;
 
     /// <summary>Whether the pure step has the fault.</summary>
-    static abstract bool InPureStep { get; }
+    static virtual bool InPureStep => true;
+
+    /// <summary>Invariant violations to add to the real ones on <paramref name="snapshot"/> (bit i for invariant i): a planted invariant bug.</summary>
+    static virtual ulong Violations(PgSnapshot snapshot) => 0;
+}
+
+/// <summary>No fault: the real reducer through the faulty contract (the control).</summary>
+public readonly struct NoFault : IFault;
+
+/// <summary>A planted invariant bug: every Clean snapshot breaks invariant 0 (<c>sources_backed</c>).</summary>
+public readonly struct CleanIsBad : IFault
+{
+    /// <inheritdoc/>
+    public static ulong Violations(PgSnapshot snapshot) => snapshot.State == PgState.Clean ? 1UL : 0;
 }
 
 /// <summary>
@@ -38,12 +51,6 @@ public readonly struct Overshoot : IFault
         e is ReplicaRecoveryComplete r && before.State == PgState.ReplicaActive && r.NewCommittedSeq > after.AuthSeq
             ? after with { LocalInfo = after.LocalInfo.WithProgress(after.LocalInfo.Image, r.NewCommittedSeq) }
             : null;
-
-    /// <inheritdoc/>
-    public static bool InFastPath => true;
-
-    /// <inheritdoc/>
-    public static bool InPureStep => true;
 }
 
 /// <summary><see cref="Overshoot"/> in the in-place step only: a determinism bug.</summary>
@@ -51,9 +58,6 @@ public readonly struct OvershootInFastPath : IFault
 {
     /// <inheritdoc/>
     public static PgSnapshot? Corrupt(PgSnapshot before, PgEvent e, PgSnapshot after) => Overshoot.Corrupt(before, e, after);
-
-    /// <inheritdoc/>
-    public static bool InFastPath => true;
 
     /// <inheritdoc/>
     public static bool InPureStep => false;
@@ -67,9 +71,6 @@ public readonly struct OvershootInPureStep : IFault
 
     /// <inheritdoc/>
     public static bool InFastPath => false;
-
-    /// <inheritdoc/>
-    public static bool InPureStep => true;
 }
 
 /// <summary>
@@ -84,12 +85,6 @@ public readonly struct PhantomBlobMeta : IFault
         e is ActivateCommitted && after.State == PgState.Clean
             ? after with { AuthBlobMeta = Peering.Model.ObjectMap.Create<Peering.Model.BlobMetaEntry>([new Peering.Model.BlobMetaEntry(9, true, 1)]) }
             : null;
-
-    /// <inheritdoc/>
-    public static bool InFastPath => true;
-
-    /// <inheritdoc/>
-    public static bool InPureStep => true;
 }
 
 /// <summary>A reducer that throws on every PeerQueryTimeout.</summary>
@@ -98,12 +93,6 @@ public readonly struct ThrowsOnTimeout : IFault
     /// <inheritdoc/>
     public static PgSnapshot? Corrupt(PgSnapshot before, PgEvent e, PgSnapshot after) =>
         e is PeerQueryTimeout ? throw new InvalidOperationException("boom") : null;
-
-    /// <inheritdoc/>
-    public static bool InFastPath => true;
-
-    /// <inheritdoc/>
-    public static bool InPureStep => true;
 }
 
 /// <summary>The in-place side of a <see cref="FaultyContract{TFault}"/>: the real machine and the snapshot it continues from.</summary>
@@ -219,7 +208,7 @@ public readonly struct FaultyContract<TFault> : IMachineContract<FaultySession, 
     public static bool CheckValue(in PeeringMachineChecks checks, int index) => PeeringMachine.Contract.CheckValue(checks, index);
 
     /// <inheritdoc/>
-    public static ulong InvariantViolations(PgSnapshot snapshot) => PeeringMachine.Contract.InvariantViolations(snapshot);
+    public static ulong InvariantViolations(PgSnapshot snapshot) => PeeringMachine.Contract.InvariantViolations(snapshot) | TFault.Violations(snapshot);
 
     /// <inheritdoc/>
     public static void WriteEvent(Utf8JsonWriter writer, PgEvent value) => PeeringMachineJson.WriteEvent(writer, value);

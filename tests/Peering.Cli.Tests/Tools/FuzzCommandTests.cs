@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Peering.Cli.Commands;
 using Peering.Cli.Tests.Robustness;
 using Peering.Generation;
 using Peering.Machine;
@@ -75,7 +74,7 @@ public sealed class FuzzCommandTests : IDisposable
         Assert.Equal((9, 9 * 41), (cycles, steps));
         using var doc = JsonDocument.Parse(File.ReadAllBytes(json));
         var root = doc.RootElement;
-        Assert.Equal("peering-fuzz-summary/1", root.GetProperty("format").GetString());
+        Assert.Equal("peering-fuzz-summary/2", root.GetProperty("format").GetString());
         Assert.Equal("full", root.GetProperty("campaign").GetProperty("profile").GetString());
         Assert.Equal(40, root.GetProperty("campaign").GetProperty("event_min").GetInt64());
         Assert.False(root.GetProperty("campaign").GetProperty("round_trip").GetBoolean());
@@ -115,12 +114,16 @@ public sealed class FuzzCommandTests : IDisposable
     }
 
     // In process, with a reducer that has a deliberate fault, writers to read back, and a file system to break.
-    private static (int Exit, string Out, string Err) Fuzz(FuzzSettings settings, IReducer reducer, string? directory, IFileSystem? fs = null, CancellationToken cancel = default, string? json = null, int jobs = 2)
+    private static (int Exit, string Out, string Err) Fuzz<TFault>(
+        FuzzSettings settings, string? directory, IFileSystem? fs = null, CancellationToken cancel = default, string? json = null, int jobs = 2, bool terminal = false)
+        where TFault : IFault
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var env = new FuzzEnvironment(stdout, stderr, false, fs ?? PhysicalFileSystem.Instance, reducer, cancel, TimeSpan.FromMilliseconds(20));
-        var exit = FuzzCommand.Run(settings, jobs, directory, json, env);
+        var env = ToolEnvironment.Capture(stdout, stderr, fs, cancel) with { ErrorIsTerminal = terminal };
+        var host = PeeringTool.Create(FaultyContract<TFault>.Types);
+        var exit = MachineTools<FaultyContract<TFault>, FaultySession, PgState, PgEvent, PgEffect, PgSnapshot, PeeringMachineChecks>.FuzzCommand.Run(
+            host, env, PeeringEvents.Instance, settings, jobs, directory, json);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -130,7 +133,7 @@ public sealed class FuzzCommandTests : IDisposable
     public void Failures_exit_1_and_are_on_disk_with_their_seeds()
     {
         var dir = Path.Combine(_files.Directory, "failures");
-        var (exit, stdout, stderr) = Fuzz(Campaign, FaultyReducer.OvershootingReplicaRecovery(), dir);
+        var (exit, stdout, stderr) = Fuzz<Overshoot>(Campaign, dir);
         Assert.Equal(ExitCodes.Failure, exit);
         var records = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "failures.json"))).RootElement.EnumerateArray().ToList();
         Assert.NotEmpty(records);
@@ -159,7 +162,7 @@ public sealed class FuzzCommandTests : IDisposable
     [Fact]
     public void An_unwritable_failure_directory_is_exit_4_before_fuzzing()
     {
-        var (exit, stdout, stderr) = Fuzz(Campaign, PeeringReducer.Instance, "/f", new MemoryFileSystem { ReadOnly = true });
+        var (exit, stdout, stderr) = Fuzz<NoFault>(Campaign, "/f", new MemoryFileSystem { ReadOnly = true });
         Assert.Equal(ExitCodes.Output, exit);
         Assert.Contains("peering: cannot write", stderr);
         Assert.Equal("", stdout);
@@ -169,7 +172,7 @@ public sealed class FuzzCommandTests : IDisposable
     public void A_full_failure_directory_is_exit_4_and_the_failure_is_still_reported()
     {
         var fs = new MemoryFileSystem { FreeBytes = 2000 };
-        var (exit, stdout, stderr) = Fuzz(Campaign with { Cycles = 5000 }, FaultyReducer.OvershootingReplicaRecovery(), "/f", fs);
+        var (exit, stdout, stderr) = Fuzz<Overshoot>(Campaign with { Cycles = 5000 }, "/f", fs);
         Assert.Equal(ExitCodes.Output, exit);
         Assert.Contains("No space left on device", stderr);
         Assert.Matches(@"FAIL cycle \d+ seed \d+ \(events \d+\): step \d+ \(ReplicaRecoveryComplete\)", stdout);
@@ -185,7 +188,6 @@ public sealed class FuzzCommandTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var fs = new MemoryFileSystem();
         // Cancel once the first failure is on disk: the fault fires, the store writes, then "Ctrl-C".
-        var faulty = FaultyReducer.OvershootingReplicaRecovery();
         var watcher = new Thread(() =>
         {
             while (!fs.FileExists("/f/failures.json"))
@@ -196,7 +198,7 @@ public sealed class FuzzCommandTests : IDisposable
             cancel.Cancel();
         });
         watcher.Start();
-        var (exit, stdout, _) = Fuzz(Campaign with { Cycles = 100_000 }, faulty, "/f", fs, cancel.Token);
+        var (exit, stdout, _) = Fuzz<Overshoot>(Campaign with { Cycles = 100_000 }, "/f", fs, cancel.Token);
         watcher.Join();
         Assert.Equal(ExitCodes.Failure, exit);
         Assert.Contains("(interrupted)", stdout);
@@ -247,7 +249,7 @@ public sealed class FuzzCommandTests : IDisposable
         using var cancel = new CancellationTokenSource();
         cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
         var json = Path.Combine(_files.Directory, "interrupted.json");
-        var (exit, stdout, _) = Fuzz(Campaign with { Cycles = 1_000_000 }, PeeringReducer.Instance, null, cancel: cancel.Token, json: json);
+        var (exit, stdout, _) = Fuzz<NoFault>(Campaign with { Cycles = 1_000_000 }, null, cancel: cancel.Token, json: json);
         Assert.Equal(ExitCodes.Interrupted, exit);
         Assert.Contains("(interrupted)", stdout);
         Assert.True(JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("interrupted").GetBoolean());
@@ -256,11 +258,8 @@ public sealed class FuzzCommandTests : IDisposable
     [Fact]
     public void On_a_terminal_progress_is_one_line_rewritten_in_place_and_cleared_at_the_end()
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var env = new FuzzEnvironment(stdout, stderr, true, PhysicalFileSystem.Instance, PeeringReducer.Instance, default, TimeSpan.FromMilliseconds(20));
-        Assert.Equal(0, FuzzCommand.Run(Campaign with { Cycles = 300 }, 1, null, null, env));
-        var text = stderr.ToString();
+        var (exit, _, text) = Fuzz<NoFault>(Campaign with { Cycles = 300 }, null, jobs: 1, terminal: true);
+        Assert.Equal(0, exit);
         Assert.DoesNotContain("\n", text);
         var updates = text.Split("\r\u001b[K", StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(updates);
@@ -271,7 +270,7 @@ public sealed class FuzzCommandTests : IDisposable
     [Fact]
     public void Progress_goes_to_stderr_as_plain_lines_when_it_is_not_a_terminal()
     {
-        var (_, stdout, stderr) = Fuzz(Campaign with { Cycles = 300 }, PeeringReducer.Instance, null, jobs: 1);
+        var (_, stdout, stderr) = Fuzz<NoFault>(Campaign with { Cycles = 300 }, null, jobs: 1);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         Assert.All(lines, l => Assert.Matches(@"^fuzz: [\d,]+/300 cycles, [\d,]+ steps, [\d,]+ steps/s, \d+ failures, (\?|\d+:\d\d) left$", l));

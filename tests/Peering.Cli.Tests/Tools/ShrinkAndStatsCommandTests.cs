@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Peering.Cli.Commands;
 using Peering.Cli.Tests.Robustness;
 using Peering.Generation;
 using Peering.TestSupport;
@@ -43,13 +42,12 @@ public sealed class ShrinkAndStatsCommandTests : IDisposable
     [Fact]
     public void Shrink_in_process_reduces_the_injected_fault_to_a_handful_of_steps()
     {
-        var faulty = FaultyReducer.OvershootingReplicaRecovery();
         var dir = Path.Combine(_files.Directory, "found");
-        var summary = new Campaign(new FuzzSettings { StopOnFirstFailure = true }, faulty, FailureStore.Open(dir), 2).Run();
+        var summary = Faulty<Overshoot>.Campaign(new FuzzSettings { StopOnFirstFailure = true }, FailureStore.Open(dir), 2).Run();
         var trace = Path.Combine(dir, Assert.Single(summary.Failures).Trace!);
         var output = Path.Combine(_files.Directory, "shrunk.jsonl");
         var stdout = new StringWriter();
-        var exit = ShrinkCommand.Run(trace, output, new ShrinkOptions(), faulty, stdout, new StringWriter());
+        var exit = PeeringTool.Create(FaultyContract<Overshoot>.Types).Run(["shrink", trace, "-o", output], ToolEnvironment.Capture(stdout, new StringWriter()));
         Assert.Equal(0, exit);
         Assert.Matches(@"shrunk \d+ steps to [345] \(", stdout.ToString());
         Assert.Contains("invariant", stdout.ToString());
