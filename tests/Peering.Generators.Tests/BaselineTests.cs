@@ -31,7 +31,7 @@ public sealed class BaselineTests
     {
         Assert.True(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "Baselines", nameof(Minimal))));
         Assert.Equal(
-            ["Gadgets.Gadget.Canonical.g.cs", "Gadgets.Gadget.Checks.g.cs", "Gadgets.Gadget.Json.g.cs", "Gadgets.Gadget.Machine.g.cs"],
+            ["Gadgets.Gadget.Canonical.g.cs", "Gadgets.Gadget.Checks.g.cs", "Gadgets.Gadget.Contract.g.cs", "Gadgets.Gadget.Json.g.cs", "Gadgets.Gadget.Machine.g.cs", "Gadgets.Gadget.Trace.g.cs"],
             Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Baselines", nameof(AllWireTypes))).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

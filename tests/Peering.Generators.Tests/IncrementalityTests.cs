@@ -56,7 +56,7 @@ public sealed class IncrementalityTests
         });
 
         Assert.Empty(first.Diagnostics);
-        Assert.Equal(4, first.GeneratedSources.Length);
+        Assert.Equal(6, first.GeneratedSources.Length);
 
         // Every named step ran (otherwise the check below would be vacuous) ...
         var tracked = second.TrackedSteps.Keys.Where(TrackingNames.All.Contains).ToHashSet();

@@ -174,6 +174,12 @@ internal static class TestSources
 
             private readonly List<GadgetEffect> _effects = new();
 
+            public Gadget()
+            {
+            }
+
+            public Gadget(GadgetSnapshot snapshot) => State = snapshot.Mode;
+
             [Transition]
             private void Move(GadgetMode to)
             {

@@ -153,7 +153,7 @@ internal static class TraceEmitter
 
                         var afterStart = c.Position;
                         {{n}} after;
-                        if (c.Rest.StartsWith(beforeJson) && c.Rest[beforeJson.Length..].StartsWith(",\"after_checks\":"u8))
+                        if (global::System.MemoryExtensions.StartsWith(c.Rest, beforeJson) && global::System.MemoryExtensions.StartsWith(c.Rest[beforeJson.Length..], ",\"after_checks\":"u8))
                         {
                             after = before;
                             c.Skip(beforeJson.Length);

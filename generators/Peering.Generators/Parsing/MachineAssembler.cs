@@ -180,6 +180,7 @@ internal static class MachineAssembler
         var records = AssembleWire(machine, events, effects, Report);
         var effectModels = effects.Select(e => TransitionLog(e, records, Report)).ToList();
 
+        // A machine with a snapshot factory is meant to be traced: say why it gets no contract.
         var missing = new List<string>();
         if (machine.SnapshotFactory is null)
         {
@@ -196,7 +197,7 @@ internal static class MachineAssembler
             missing.Add("no constructor callable without arguments");
         }
 
-        if (missing.Count > 0)
+        if (missing.Count > 0 && machine.SnapshotFactory is not null)
         {
             Report(DiagnosticDescriptors.NoContract, machine.Location, machine.Name, string.Join(", ", missing));
         }

@@ -14,32 +14,92 @@ public enum GadgetMode
 
 partial class Gadget
 {
-    /// <summary>The current state. Only the [Transition] method and constructors assign it.</summary>
-    public global::Gadgets.GadgetMode State { get; private set; }
+    private global::Gadgets.GadgetMode _state;
+
+    // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §5).
+    private readonly global::Peering.StateMachines.StepLog<global::Gadgets.GadgetEffect> _stepLog = new(StepGuard);
 
     /// <summary>
-    /// Handles <paramref name="e"/> in the current state: runs its handler and returns true for a
-    /// handled (state, event) pair, returns false for an ignored one. Every pair is listed.
+    /// The current state. Only the [Transition] method and constructors assign it; during a step, every
+    /// move is checked against the declared transitions and recorded in <see cref="Moves"/>.
+    /// </summary>
+    /// <exception cref="global::Peering.StateMachines.UndeclaredTransitionException">A move the declarations do not permit.</exception>
+    public global::Gadgets.GadgetMode State
+    {
+        get => _state;
+        private set
+        {
+            if (value != _state)
+            {
+                _stepLog.Move((int)_state, (int)value);
+            }
+
+            _state = value;
+        }
+    }
+
+    /// <summary>The effects of the current (or last) step, in emission order; valid until the next step.</summary>
+    public global::System.ReadOnlySpan<global::Gadgets.GadgetEffect> Effects => _stepLog.Effects;
+
+    /// <summary>The single moves of the current (or last) step, in order (state indices); valid until the next step.</summary>
+    public global::System.ReadOnlySpan<global::Peering.StateMachines.SingleMove> Moves => _stepLog.Moves;
+
+    /// <summary>Emits <paramref name="effect"/> in the current step.</summary>
+    private void Emit(global::Gadgets.GadgetEffect effect) => _stepLog.Add(effect);
+
+    /// <summary>
+    /// Handles <paramref name="e"/> in the current state as one step, run to completion: runs its handler
+    /// and returns true for a handled (state, event) pair, returns false for an ignored one. Every pair is listed.
     /// </summary>
     /// <exception cref="global::System.ArgumentException">The event type or the state value is unknown.</exception>
+    /// <exception cref="global::Peering.StateMachines.ReentrantDispatchException">The machine is already handling an event.</exception>
     public bool Dispatch(global::Gadgets.GadgetEvent e)
     {
-        switch (State, e)
+        _stepLog.Begin(EventIndex(e));
+        try
         {
-            case (global::Gadgets.GadgetMode.Idle, global::Gadgets.Configure ev): On(ev); return true;
-            case (global::Gadgets.GadgetMode.Idle, global::Gadgets.Go ev):        On(ev); return true;
-            case (global::Gadgets.GadgetMode.Idle, global::Gadgets.Halt):         return false;
-            case (global::Gadgets.GadgetMode.Running, global::Gadgets.Configure): return false;
-            case (global::Gadgets.GadgetMode.Running, global::Gadgets.Go):        return false;
-            case (global::Gadgets.GadgetMode.Running, global::Gadgets.Halt ev):   On(ev); return true;
-            default:
-                throw UndeclaredDispatch(State, e);
+            switch (State, e)
+            {
+                case (global::Gadgets.GadgetMode.Idle, global::Gadgets.Configure ev): On(ev); return true;
+                case (global::Gadgets.GadgetMode.Idle, global::Gadgets.Go ev):        On(ev); return true;
+                case (global::Gadgets.GadgetMode.Idle, global::Gadgets.Halt):         return false;
+                case (global::Gadgets.GadgetMode.Running, global::Gadgets.Configure): return false;
+                case (global::Gadgets.GadgetMode.Running, global::Gadgets.Go):        return false;
+                case (global::Gadgets.GadgetMode.Running, global::Gadgets.Halt ev):   On(ev); return true;
+                default:
+                    throw UndeclaredDispatch(State, e);
+            }
+        }
+        finally
+        {
+            _stepLog.End();
         }
     }
 
     private static global::System.Exception UndeclaredDispatch(global::Gadgets.GadgetMode state, global::Gadgets.GadgetEvent? e) => e is null
         ? new global::System.ArgumentNullException(nameof(e))
         : new global::System.ArgumentException("No declared decision for state " + state.ToString() + " and event " + e.GetType().Name + ".", nameof(e));
+
+    /// <summary>
+    /// One step of this machine, in place: <see cref="Dispatch"/>.
+    /// <see cref="Effects"/> and <see cref="Moves"/> are then the step's.
+    /// </summary>
+    public void Step(global::Gadgets.GadgetEvent e)
+    {
+        Dispatch(e);
+    }
+
+    /// <summary>
+    /// The pure step: a machine restored from <paramref name="before"/>, one <see cref="Step(Gadgets.GadgetEvent)"/>, and its snapshot.
+    /// <paramref name="before"/> is not changed.
+    /// </summary>
+    public static global::Peering.StateMachines.StepResult<global::Gadgets.GadgetMode, global::Gadgets.GadgetEffect, global::Gadgets.GadgetSnapshot> Step(global::Gadgets.GadgetSnapshot before, global::Gadgets.GadgetEvent e)
+    {
+        var machine = new global::Gadgets.Gadget(before);
+        var from = machine.State;
+        machine.Dispatch(e);
+        return new(before, machine.Snapshot(), from, machine.State, machine.Effects.ToArray(), machine.Moves.ToArray());
+    }
 
     /// <summary><see cref="Dispatch"/>, then every invariant evaluated on the snapshot after the step.</summary>
     public bool DispatchChecked(global::Gadgets.GadgetEvent e, out global::Gadgets.GadgetInvariants invariants)
@@ -80,6 +140,9 @@ partial class Gadget
         invariants: ["count_non_negative"],
         checks: ["running", "at_origin"]);
 
+    // After Definition: static fields initialize in textual order.
+    private static readonly global::Peering.StateMachines.TransitionGuard StepGuard = new(Definition);
+
     /// <summary>The wire name of <paramref name="state"/> (as written in traces).</summary>
     public static string StateName(global::Gadgets.GadgetMode state) => state switch
     {
@@ -115,5 +178,14 @@ partial class Gadget
         global::Gadgets.Halt => 2,
         null => throw new global::System.ArgumentNullException(nameof(e)),
         _ => throw new global::System.ArgumentException("Not a declared event type: " + e.GetType().Name + ".", nameof(e)),
+    };
+
+    /// <summary>The declaration index of the type of <paramref name="effect"/> (its index in <see cref="Definition"/>'s effects).</summary>
+    public static int EffectIndex(global::Gadgets.GadgetEffect effect) => effect switch
+    {
+        global::Gadgets.Reported => 0,
+        global::Gadgets.Replayed => 1,
+        null => throw new global::System.ArgumentNullException(nameof(effect)),
+        _ => throw new global::System.ArgumentException("Not a declared effect type: " + effect.GetType().Name + ".", nameof(effect)),
     };
 }

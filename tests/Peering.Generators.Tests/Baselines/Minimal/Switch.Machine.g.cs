@@ -12,28 +12,76 @@ internal enum SwitchState
 
 partial class Switch
 {
-    /// <summary>The current state. Only the [Transition] method and constructors assign it.</summary>
-    public global::SwitchState State { get; private set; }
+    private global::SwitchState _state;
+
+    // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §5).
+    private readonly global::Peering.StateMachines.StepLog<global::SwitchEffect> _stepLog = new(StepGuard);
 
     /// <summary>
-    /// Handles <paramref name="e"/> in the current state: runs its handler and returns true for a
-    /// handled (state, event) pair, returns false for an ignored one. Every pair is listed.
+    /// The current state. Only the [Transition] method and constructors assign it; during a step, every
+    /// move is checked against the declared transitions and recorded in <see cref="Moves"/>.
+    /// </summary>
+    /// <exception cref="global::Peering.StateMachines.UndeclaredTransitionException">A move the declarations do not permit.</exception>
+    public global::SwitchState State
+    {
+        get => _state;
+        private set
+        {
+            if (value != _state)
+            {
+                _stepLog.Move((int)_state, (int)value);
+            }
+
+            _state = value;
+        }
+    }
+
+    /// <summary>The effects of the current (or last) step, in emission order; valid until the next step.</summary>
+    public global::System.ReadOnlySpan<global::SwitchEffect> Effects => _stepLog.Effects;
+
+    /// <summary>The single moves of the current (or last) step, in order (state indices); valid until the next step.</summary>
+    public global::System.ReadOnlySpan<global::Peering.StateMachines.SingleMove> Moves => _stepLog.Moves;
+
+    /// <summary>Emits <paramref name="effect"/> in the current step.</summary>
+    private void Emit(global::SwitchEffect effect) => _stepLog.Add(effect);
+
+    /// <summary>
+    /// Handles <paramref name="e"/> in the current state as one step, run to completion: runs its handler
+    /// and returns true for a handled (state, event) pair, returns false for an ignored one. Every pair is listed.
     /// </summary>
     /// <exception cref="global::System.ArgumentException">The event type or the state value is unknown.</exception>
+    /// <exception cref="global::Peering.StateMachines.ReentrantDispatchException">The machine is already handling an event.</exception>
     public bool Dispatch(global::SwitchEvent e)
     {
-        switch (State, e)
+        _stepLog.Begin(EventIndex(e));
+        try
         {
-            case (global::SwitchState.Off, global::Toggle ev): Handle(ev); return true;
-            case (global::SwitchState.On, global::Toggle ev):  Handle(ev); return true;
-            default:
-                throw UndeclaredDispatch(State, e);
+            switch (State, e)
+            {
+                case (global::SwitchState.Off, global::Toggle ev): Handle(ev); return true;
+                case (global::SwitchState.On, global::Toggle ev):  Handle(ev); return true;
+                default:
+                    throw UndeclaredDispatch(State, e);
+            }
+        }
+        finally
+        {
+            _stepLog.End();
         }
     }
 
     private static global::System.Exception UndeclaredDispatch(global::SwitchState state, global::SwitchEvent? e) => e is null
         ? new global::System.ArgumentNullException(nameof(e))
         : new global::System.ArgumentException("No declared decision for state " + state.ToString() + " and event " + e.GetType().Name + ".", nameof(e));
+
+    /// <summary>
+    /// One step of this machine, in place: <see cref="Dispatch"/>.
+    /// <see cref="Effects"/> and <see cref="Moves"/> are then the step's.
+    /// </summary>
+    public void Step(global::SwitchEvent e)
+    {
+        Dispatch(e);
+    }
 
     /// <summary>The machine as declared: states, events, effects, decisions, permitted moves, procedures, invariants and checks.</summary>
     public static global::Peering.StateMachines.MachineDefinition Definition { get; } = new(
@@ -55,6 +103,9 @@ partial class Switch
         procedures: [],
         invariants: [],
         checks: []);
+
+    // After Definition: static fields initialize in textual order.
+    private static readonly global::Peering.StateMachines.TransitionGuard StepGuard = new(Definition);
 
     /// <summary>The wire name of <paramref name="state"/> (as written in traces).</summary>
     public static string StateName(global::SwitchState state) => state switch
@@ -89,5 +140,13 @@ partial class Switch
         global::Toggle => 0,
         null => throw new global::System.ArgumentNullException(nameof(e)),
         _ => throw new global::System.ArgumentException("Not a declared event type: " + e.GetType().Name + ".", nameof(e)),
+    };
+
+    /// <summary>The declaration index of the type of <paramref name="effect"/> (its index in <see cref="Definition"/>'s effects).</summary>
+    public static int EffectIndex(global::SwitchEffect effect) => effect switch
+    {
+        global::Clicked => 0,
+        null => throw new global::System.ArgumentNullException(nameof(effect)),
+        _ => throw new global::System.ArgumentException("Not a declared effect type: " + effect.GetType().Name + ".", nameof(effect)),
     };
 }
