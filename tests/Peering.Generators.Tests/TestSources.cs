@@ -203,13 +203,22 @@ internal static class TestSources
             public GadgetSnapshot Snapshot() => new(State, _effects.Count, new Point(0, 0), SortedBuilder.Create<int>([]));
         }
 
+        // What several checks share, computed once per evaluation.
+        public sealed class GadgetFacts(GadgetSnapshot s)
+        {
+            public bool Running { get; } = s.Mode == GadgetMode.Running;
+        }
+
         public static class GadgetRules
         {
+            [CheckContext]
+            public static GadgetFacts Facts(GadgetSnapshot s) => new(s);
+
             [Invariant("count_non_negative")]
             public static bool CountNonNegative(GadgetSnapshot s) => s.Count >= 0;
 
             [Check("running")]
-            public static bool IsRunning(GadgetSnapshot s) => s.Mode == GadgetMode.Running;
+            public static bool IsRunning(GadgetSnapshot s, GadgetFacts facts) => facts.Running;
 
             [Check("at_origin")]
             internal static bool AtOrigin(GadgetSnapshot s) => s.Cursor == new Point(0, 0);

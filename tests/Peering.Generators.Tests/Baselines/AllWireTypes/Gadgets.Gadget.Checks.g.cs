@@ -43,9 +43,13 @@ public readonly record struct GadgetInvariants(ulong ViolationMask)
 partial class Gadget
 {
     /// <summary>Every [Check] evaluated on <paramref name="snapshot"/>, in declaration order.</summary>
-    public static global::Gadgets.GadgetChecks EvaluateChecks(global::Gadgets.GadgetSnapshot snapshot) => new(
-        IsRunning: global::Gadgets.GadgetRules.IsRunning(snapshot),
-        AtOrigin: global::Gadgets.GadgetRules.AtOrigin(snapshot));
+    public static global::Gadgets.GadgetChecks EvaluateChecks(global::Gadgets.GadgetSnapshot snapshot)
+    {
+        var context = global::Gadgets.GadgetRules.Facts(snapshot);
+        return new(
+            IsRunning: global::Gadgets.GadgetRules.IsRunning(snapshot, context),
+            AtOrigin: global::Gadgets.GadgetRules.AtOrigin(snapshot));
+    }
 
     /// <summary>Every [Invariant] evaluated on <paramref name="snapshot"/>, in declaration order.</summary>
     public static global::Gadgets.GadgetInvariants EvaluateInvariants(global::Gadgets.GadgetSnapshot snapshot)
