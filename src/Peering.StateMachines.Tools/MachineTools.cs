@@ -28,15 +28,51 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
     /// <summary>The wire tag of <paramref name="e"/>'s type.</summary>
     public static string EventName(TEvent e) => TContract.Definition.Events[TContract.EventIndex(e)];
 
-    /// <summary>Whether two checks objects are equal (the record struct's own equality).</summary>
+    /// <summary>Whether two checks objects are equal (the record struct's own equality: one bool per check).</summary>
     internal static bool SameChecks(TChecks a, TChecks b) => EqualityComparer<TChecks>.Default.Equals(a, b);
 
     /// <summary>Whether two states are equal.</summary>
     internal static bool SameState(TState a, TState b) => TContract.StateIndex(a) == TContract.StateIndex(b);
 
-    /// <summary>Whether two snapshots are equal (the record's own equality).</summary>
-    internal static bool SameSnapshot(TSnapshot a, TSnapshot b) => EqualityComparer<TSnapshot>.Default.Equals(a, b);
+    // Values are the same when they are equal, or else when they encode alike: a record's own equality
+    // compares an array or ImmutableArray member by reference, the wire by its elements. The encoding is
+    // the truth a trace records, and it is consulted only when equality says no.
 
-    /// <summary>Whether two events are equal (the record's own equality).</summary>
-    internal static bool SameEvent(TEvent a, TEvent b) => EqualityComparer<TEvent>.Default.Equals(a, b);
+    /// <summary>Whether two snapshots are the same value.</summary>
+    internal static bool SameSnapshot(TSnapshot a, TSnapshot b) =>
+        EqualityComparer<TSnapshot>.Default.Equals(a, b) || Canonical(w => TContract.WriteCanonical(w, a)).AsSpan().SequenceEqual(Canonical(w => TContract.WriteCanonical(w, b)));
+
+    /// <summary>Whether two events are the same value.</summary>
+    internal static bool SameEvent(TEvent a, TEvent b) =>
+        EqualityComparer<TEvent>.Default.Equals(a, b) || Canonical(w => TContract.WriteCanonical(w, a)).AsSpan().SequenceEqual(Canonical(w => TContract.WriteCanonical(w, b)));
+
+    /// <summary>Whether two effects are the same value.</summary>
+    internal static bool SameEffect(TEffect a, TEffect b) =>
+        EqualityComparer<TEffect>.Default.Equals(a, b) || JsonText.Encode(w => TContract.WriteEffect(w, a)).AsSpan().SequenceEqual(JsonText.Encode(w => TContract.WriteEffect(w, b)));
+
+    /// <summary>Whether two effect lists are the same, in order.</summary>
+    internal static bool SameEffects(ReadOnlySpan<TEffect> a, ReadOnlySpan<TEffect> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!SameEffect(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static byte[] Canonical(Action<CanonicalWriter> write)
+    {
+        var writer = new CanonicalWriter();
+        write(writer);
+        return writer.Written.ToArray();
+    }
 }

@@ -96,7 +96,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return Fail(step, e, "after_checks do not read back as written", Diff("$.after_checks", w => TContract.WriteChecks(w, afterChecks), w => TContract.WriteChecks(w, parsed.AfterChecks)));
             }
 
-            if (!effects.SequenceEqual(parsed.Effects))
+            if (!SameEffects(effects, parsed.Effects))
             {
                 var written = effects.ToArray();
                 return Fail(step, e, "effects do not read back as written", Diff("$.effects", w => WriteEffects(w, written), w => WriteEffects(w, parsed.Effects)));
@@ -120,7 +120,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return Fail(step, e, "the pure step from the parsed before disagrees: after_checks differ", Diff("$.after_checks", w => TContract.WriteChecks(w, parsed.AfterChecks), w => TContract.WriteChecks(w, pureChecks)));
             }
 
-            if (!pure.Effects.AsSpan().SequenceEqual(parsed.Effects))
+            if (!SameEffects(pure.Effects, parsed.Effects))
             {
                 return Fail(step, e, "the pure step from the parsed before disagrees: effects differ", Diff("$.effects", w => WriteEffects(w, parsed.Effects), w => WriteEffects(w, pure.Effects)));
             }

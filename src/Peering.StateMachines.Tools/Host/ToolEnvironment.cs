@@ -15,9 +15,22 @@ public sealed record ToolEnvironment(
     CancellationToken Cancellation,
     TimeSpan ProgressEvery)
 {
-    /// <summary>An environment of in-memory writers (tests): no terminal, the real file system unless given.</summary>
-    public static ToolEnvironment Capture(TextWriter stdout, TextWriter stderr, IFileSystem? fileSystem = null, CancellationToken cancellation = default) =>
-        new(stdout, stderr, false, () => Stream.Null, () => Stream.Null, fileSystem ?? PhysicalFileSystem.Instance, cancellation, TimeSpan.FromMilliseconds(20));
+    /// <summary>
+    /// An environment of in-memory writers (tests): no terminal, standard input <paramref name="stdin"/>
+    /// (empty by default), standard output as bytes into <paramref name="stdoutBytes"/> (dropped by
+    /// default), the real file system unless given.
+    /// </summary>
+    public static ToolEnvironment Capture(
+        TextWriter stdout, TextWriter stderr, IFileSystem? fileSystem = null, CancellationToken cancellation = default, byte[]? stdin = null, Stream? stdoutBytes = null) =>
+        new(
+            stdout,
+            stderr,
+            false,
+            () => new MemoryStream(stdin ?? [], writable: false),
+            () => stdoutBytes is null ? Stream.Null : new NonClosing(stdoutBytes),
+            fileSystem ?? PhysicalFileSystem.Instance,
+            cancellation,
+            TimeSpan.FromMilliseconds(20));
 
     /// <summary>The console: Ctrl-C cancels the running command once (a second Ctrl-C ends the process).</summary>
     public static ToolEnvironment Console(out IDisposable registration)
@@ -43,6 +56,32 @@ public sealed record ToolEnvironment(
     private sealed class Registration(Action dispose) : IDisposable
     {
         public void Dispose() => dispose();
+    }
+
+    // A captured standard output outlives the command that writes it and disposes its stream.
+    private sealed class NonClosing(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
     }
 }
 

@@ -34,10 +34,11 @@ public static class ToolHost
     }
 
     /// <summary>
-    /// Parses <paramref name="args"/> against <paramref name="root"/> and runs the command; a usage error is
+    /// Parses <paramref name="args"/> against <paramref name="root"/> and runs the command (help and
+    /// version go to <paramref name="stdout"/>); a usage error is
     /// one line per problem on standard error, then <c>Run 'TOOL --help' for usage.</c>, and exit code 2.
     /// </summary>
-    public static int Run(RootCommand root, string tool, string[] args, TextWriter stderr)
+    public static int Run(RootCommand root, string tool, string[] args, TextWriter stdout, TextWriter stderr)
     {
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -51,7 +52,7 @@ public static class ToolHost
             return ExitCodes.Usage;
         }
 
-        return parsed.Invoke();
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }
 
@@ -186,7 +187,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         }
 
         /// <summary>Runs the command <paramref name="args"/> name in <paramref name="env"/>; the exit code.</summary>
-        public int Run(string[] args, ToolEnvironment env) => ToolHost.Run(Build(env), Name, args, env.Error);
+        public int Run(string[] args, ToolEnvironment env) => ToolHost.Run(Build(env), Name, args, env.Out, env.Error);
 
         /// <summary>A usage error found after parsing: one line and exit code 2.</summary>
         internal int UsageError(ToolEnvironment env, string message)

@@ -205,7 +205,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             var unmatched = new List<TEffect>(ours);
             foreach (var fx in theirs)
             {
-                var i = unmatched.IndexOf(fx);
+                var i = unmatched.FindIndex(x => SameEffect(x, fx));
                 if (i < 0)
                 {
                     return false;

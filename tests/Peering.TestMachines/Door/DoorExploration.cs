@@ -39,6 +39,16 @@ public static class DoorExploration
     /// <summary>The door's exploration world: the fresh door as the one initial configuration, <see cref="EventsWorthTrying"/> as the alphabet.</summary>
     public static IExplorationWorld<DoorSnapshot, DoorEvent> World { get; } = new DoorWorld();
 
+    /// <summary>
+    /// The door's event source for fuzzing (one profile, <c>default</c>): each event drawn uniformly from
+    /// <see cref="EventsWorthTrying"/> of the snapshot before it, <c>maxEvents</c> events per trace.
+    /// </summary>
+    public static IEventSource<DoorSnapshot, DoorEvent> Events { get; } = EventSource.Create<DoorSnapshot, DoorEvent>((snapshot, rng) =>
+    {
+        var worth = EventsWorthTrying(snapshot);
+        return worth.IsEmpty ? Alphabet[rng.Uniform(0, Alphabet.Length - 1)] : worth[rng.Uniform(0, worth.Length - 1)];
+    });
+
     /// <summary>The fresh door's snapshot.</summary>
     public static DoorSnapshot Initial { get; } = new Door().TakeSnapshot();
 
