@@ -5,7 +5,7 @@ using System.Xml.Linq;
 namespace Peering.Packaging.Tests;
 
 /// <summary>
-/// Packs Peering.StateMachines, Peering.Reducer and Peering.Cli (no-build, from this test run's
+/// Packs Peering.StateMachines, Peering.StateMachines.Tools, Peering.Reducer and Peering.Cli (no-build, from this test run's
 /// configuration) into a temporary folder once for the test class. Everything restored from it goes
 /// to a temporary NuGet package folder, so a stale package of the same version in the user's cache
 /// can never stand in for the fresh one.
@@ -30,7 +30,7 @@ public sealed class PackedPackages : IDisposable
               </packageSources>
             </configuration>
             """);
-        foreach (var project in new[] { "src/Peering.StateMachines", "src/Peering", "src/Peering.Cli" })
+        foreach (var project in new[] { "src/Peering.StateMachines", "src/Peering.StateMachines.Tools", "src/Peering", "src/Peering.Cli" })
         {
             var result = Dotnet.Run(RepoRoot, NuGetPackages, TimeSpan.FromMinutes(4),
                 "pack", project, "--no-build", "-c", Configuration, "-o", Packages, "-nodeReuse:false", "-tl:off", "-v:m");
@@ -133,6 +133,16 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
         Assert.Contains("analyzers/dotnet/cs/Peering.Analyzers.CodeFixes.dll", machines);
         Assert.DoesNotContain(machines, f => f.StartsWith("lib/", StringComparison.Ordinal) && f.Contains("Peering.Generators", StringComparison.Ordinal));
 
+        var (tools, toolsMeta) = Open(packed.Package("Peering.StateMachines.Tools"));
+        AssertCommonMetadata("Peering.StateMachines.Tools", toolsMeta);
+        Assert.Contains("lib/net10.0/Peering.StateMachines.Tools.dll", tools);
+        Assert.DoesNotContain(tools, f => f.StartsWith("analyzers/", StringComparison.Ordinal));
+        var toolsDependencies = toolsMeta.Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
+        var core = toolsDependencies.Single(d => d.Attribute("id")?.Value == "Peering.StateMachines");
+        Assert.Equal(packed.Version, core.Attribute("version")?.Value);
+        Assert.DoesNotContain("Analyzers", core.Attribute("exclude")?.Value ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(toolsDependencies, d => d.Attribute("id")?.Value == "System.CommandLine");
+
         var (reducer, reducerMeta) = Open(packed.Package("Peering.Reducer"));
         AssertCommonMetadata("Peering.Reducer", reducerMeta);
         Assert.Contains("lib/net10.0/Peering.Reducer.dll", reducer);
@@ -183,30 +193,52 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
         Assert.False(string.IsNullOrWhiteSpace(fuzz.Output), "fuzz printed no summary");
     }
 
+    // A fresh consumer project in the temporary root: the sample's project file and the given sources.
+    private string Sample(string name, string project, params (string File, string Text)[] sources)
+    {
+        var sample = Path.Combine(packed.Root, name);
+        Directory.CreateDirectory(sample);
+        File.Copy(Path.Combine(packed.Root, "nuget.config"), Path.Combine(sample, "nuget.config"), overwrite: true);
+        File.WriteAllText(Path.Combine(sample, "Sample.csproj"), project.Replace("$(PeeringVersion)", packed.Version, StringComparison.Ordinal));
+        foreach (var (file, text) in sources)
+        {
+            File.WriteAllText(Path.Combine(sample, file), text);
+        }
+
+        return sample;
+    }
+
+    private static string Template(string path) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sample", path)).ReplaceLineEndings("\n");
+
+    private static readonly string[] DebugBuild = ["build", "-c", "Debug", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-tl:off"];
+
+    private ProcessResult BuildClean(string sample)
+    {
+        var build = Dotnet.Run(sample, packed.NuGetPackages, BuildTimeout, DebugBuild);
+        Assert.True(build.ExitCode == 0, build.Describe());
+        Assert.Contains("0 Warning(s)", build.Output);
+        Assert.Contains("0 Error(s)", build.Output);
+        Assert.DoesNotContain(": warning ", build.Output);
+        return build;
+    }
+
     /// <summary>
-    /// A fresh project that references only Peering.Reducer from the local folder and declares the
-    /// README's turnstile, first with Locked's Coin target left out of its declaration: the handler's
+    /// A fresh project that references only Peering.StateMachines.Tools from the local folder and declares
+    /// the README's turnstile, first with Locked's Coin target left out of its declaration: the handler's
     /// move Locked -> Unlocked must fail the build with PSM101 at that line. Then with the declaration
-    /// fixed it builds with no warning, and the program prints what the declarations say, worked by hand.
+    /// fixed it builds with no warning, and the README's Program.cs prints what the declarations say,
+    /// worked by hand.
     /// </summary>
     [Fact]
     public void A_fresh_project_gets_the_transition_error_then_builds_clean()
     {
-        var sample = Path.Combine(packed.Root, "sample");
-        var template = Path.Combine(AppContext.BaseDirectory, "Sample");
-        Directory.CreateDirectory(sample);
-        File.Copy(Path.Combine(packed.Root, "nuget.config"), Path.Combine(sample, "nuget.config"));
-        File.WriteAllText(Path.Combine(sample, "Sample.csproj"),
-            File.ReadAllText(Path.Combine(template, "Sample.csproj")).Replace("$(PeeringVersion)", packed.Version, StringComparison.Ordinal));
-        File.Copy(Path.Combine(template, "Program.cs"), Path.Combine(sample, "Program.cs"));
-        var turnstile = File.ReadAllText(Path.Combine(template, "Turnstile.cs"));
+        var turnstile = Template("Turnstile.cs");
         const string declared = "[State, Handles(typeof(Coin), typeof(Unlocked)), Handles(typeof(Push))]";
         const string undeclared = "[State, Handles(typeof(Coin)), Handles(typeof(Push))]";
         Assert.Contains(declared, turnstile);
-        File.WriteAllText(Path.Combine(sample, "Turnstile.cs"), turnstile.Replace(declared, undeclared, StringComparison.Ordinal));
+        var sample = Sample("sample", Template("Sample.csproj"), ("Program.cs", Template("Program.cs")), ("Turnstile.cs", turnstile.Replace(declared, undeclared, StringComparison.Ordinal)));
 
-        string[] build = ["build", "-c", "Debug", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-tl:off"];
-        var broken = Dotnet.Run(sample, packed.NuGetPackages, BuildTimeout, build);
+        var broken = Dotnet.Run(sample, packed.NuGetPackages, BuildTimeout, DebugBuild);
         Assert.True(broken.ExitCode != 0, "the build with the undeclared move succeeded:\n" + broken.Describe());
         var line = turnstile.Split('\n').ToList().FindIndex(l => l.Contains("Move(TurnstileState.Unlocked);", StringComparison.Ordinal)) + 1;
         Assert.True(line > 0);
@@ -216,33 +248,90 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
         Assert.DoesNotContain("error CS", broken.Output);
 
         File.WriteAllText(Path.Combine(sample, "Turnstile.cs"), turnstile);
-        var fixedBuild = Dotnet.Run(sample, packed.NuGetPackages, BuildTimeout, build);
-        Assert.True(fixedBuild.ExitCode == 0, fixedBuild.Describe());
-        Assert.Contains("0 Warning(s)", fixedBuild.Output);
-        Assert.Contains("0 Error(s)", fixedBuild.Output);
-        Assert.DoesNotContain(": warning ", fixedBuild.Output);
-
+        BuildClean(sample);
         var run = Dotnet.Run(sample, packed.NuGetPackages, TimeSpan.FromMinutes(1), Path.Combine(sample, "bin", "Debug", "net10.0", "Sample.dll"));
         Assert.True(run.ExitCode == 0, run.Describe());
+
+        // Coin: Locked -> Unlocked, one coin; Push: back to Locked. Push on Locked: no move, a low beep.
         string[] expected =
         [
-            "after Push: Locked, effects: Beep { Tone = low }",
-            "after Coin: Unlocked",
-            "after Push: Locked, invariants hold: True",
-            """{"state":"Locked","coins":1}""",
-            "declared moves: Locked -> Unlocked, Unlocked -> Locked",
-            "peering states: 12, image entries: 0",
+            "Locked, invariants hold: True",
+            "Locked -> Locked, coins 1, effects: Beep { Tone = low }",
         ];
         Assert.Equal(expected, run.Output.TrimEnd('\n').Split('\n'));
     }
 
-    /// <summary>The README's quickstart shows the sample's machine, character for character.</summary>
+    /// <summary>
+    /// The README's "Test your machine": the turnstile's Program.cs replaced by the host, then every
+    /// command the README lists, run as printed (with <c>dotnet run --</c> standing for the built program).
+    /// </summary>
     [Fact]
-    public void The_readme_quickstart_is_the_sample_that_builds()
+    public void The_readme_commands_run_the_turnstile_tool()
+    {
+        var sample = Sample("tool", Template("Sample.csproj"), ("Program.cs", Template("Tool/Program.cs")), ("Turnstile.cs", Template("Turnstile.cs")));
+        BuildClean(sample);
+        var program = Path.Combine(sample, "bin", "Debug", "net10.0", "Sample.dll");
+        var commands = ReadmeCommands();
+        Assert.NotEmpty(commands);
+        foreach (var command in commands)
+        {
+            var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+            Assert.Equal(["dotnet", "run", "--"], words.Take(3));
+            var redirect = words.IndexOf(">");
+            var args = redirect < 0 ? words.Skip(3).ToList() : words.Skip(3).Take(redirect - 3).ToList();
+            var run = Dotnet.Run(sample, packed.NuGetPackages, TimeSpan.FromMinutes(2), [program, .. args]);
+            Assert.True(run.ExitCode == 0, $"{command}: {run.Describe()}");
+            if (redirect >= 0)
+            {
+                File.WriteAllText(Path.Combine(sample, words[redirect + 1]), run.Output);
+            }
+            else
+            {
+                Assert.False(string.IsNullOrWhiteSpace(run.Output), $"{command} printed nothing");
+            }
+        }
+    }
+
+    /// <summary>A fresh project that references Peering.Reducer steps the peering machine; the spec's aliases are opt-in.</summary>
+    [Fact]
+    public void The_reducer_package_steps_the_peering_machine()
+    {
+        const string program = """
+            using Peering.Machine;
+
+            var step = PeeringMachine.Step(PgSnapshot.Fresh, new DeleteStart());
+            Console.WriteLine($"states: {PeeringMachine.Definition.States.Length}, {step.From} -> {step.To}");
+            """;
+        var project = Template("Sample.csproj").Replace("Peering.StateMachines.Tools", "Peering.Reducer", StringComparison.Ordinal);
+        var sample = Sample("reducer", project, ("Program.cs", program));
+        BuildClean(sample);
+        var run = Dotnet.Run(sample, packed.NuGetPackages, TimeSpan.FromMinutes(1), Path.Combine(sample, "bin", "Debug", "net10.0", "Sample.dll"));
+        Assert.True(run.ExitCode == 0, run.Describe());
+
+        // REDUCER.md: 12 states; DeleteStart from Initial moves to Deleting.
+        Assert.Equal("states: 12, Initial -> Deleting", run.Output.Trim());
+    }
+
+    /// <summary>The README's quickstart shows the sample's files, character for character.</summary>
+    [Theory]
+    [InlineData("Turnstile.cs")]
+    [InlineData("Program.cs")]
+    [InlineData("Tool/Program.cs")]
+    public void The_readme_quickstart_is_the_sample_that_builds(string file)
     {
         var readme = File.ReadAllText(Path.Combine(packed.RepoRoot, "README.md")).ReplaceLineEndings("\n");
-        var turnstile = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sample", "Turnstile.cs")).ReplaceLineEndings("\n");
-        Assert.True(readme.Contains("```csharp\n" + turnstile + "```\n", StringComparison.Ordinal),
-            "README.md must show tests/Peering.Packaging.Tests/Sample/Turnstile.cs exactly, in a ```csharp block");
+        Assert.True(readme.Contains("```csharp\n" + Template(file) + "```\n", StringComparison.Ordinal),
+            $"README.md must show tests/Peering.Packaging.Tests/Sample/{file} exactly, in a ```csharp block");
+    }
+
+    // The sh block of the README's "Test your machine" section: the commands a user runs on the turnstile.
+    private List<string> ReadmeCommands()
+    {
+        var readme = File.ReadAllText(Path.Combine(packed.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        var section = readme.IndexOf("### Test your machine", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no \"### Test your machine\" section");
+        var start = readme.IndexOf("```sh\n", section, StringComparison.Ordinal) + "```sh\n".Length;
+        var end = readme.IndexOf("```", start, StringComparison.Ordinal);
+        return [.. readme[start..end].Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 }

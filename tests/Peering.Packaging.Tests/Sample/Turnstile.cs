@@ -21,10 +21,18 @@ public sealed partial class Turnstile
     [State, Handles(typeof(Push), typeof(Locked)), Ignores(typeof(Coin))]
     public sealed partial class Unlocked;
 
-    private readonly List<TurnstileEffect> _effects = [];
     private long _coins;
 
-    public IReadOnlyList<TurnstileEffect> Effects => _effects;
+    public Turnstile()
+    {
+    }
+
+    // Restores a turnstile from its snapshot: the pure step and the trace tools start from any snapshot.
+    public Turnstile(TurnstileSnapshot snapshot)
+    {
+        State = snapshot.State;
+        _coins = snapshot.Coins;
+    }
 
     [Transition]
     private void Move(TurnstileState to) => State = to;
@@ -41,7 +49,7 @@ public sealed partial class Turnstile
     {
         if (State == TurnstileState.Locked)
         {
-            _effects.Add(new Beep("low"));
+            Emit(new Beep("low"));
         }
         else
         {
