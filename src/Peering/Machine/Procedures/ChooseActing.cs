@@ -14,7 +14,7 @@ internal enum ActingOutcome
 }
 
 /// <summary>A ChooseActing decision with the authority it installs, computed without mutation.</summary>
-internal sealed record ActingDecision(
+internal readonly record struct ActingDecision(
     ActingOutcome Outcome,
     string Reason,
     ValueList<int> Want,
