@@ -10,7 +10,7 @@ internal static class Build
         ObjectMap.Create<ImageEntry>(entries.Select(e => new ImageEntry(e.Obj, e.Len)).ToArray());
 
     /// <summary>An authority image from (obj, osd, len) triples in ascending object order.</summary>
-    public static ObjectMap<AuthorityEntry> Src(params (ulong Obj, int Osd, ulong Len)[] entries) =>
+    public static AuthorityImage Src(params (ulong Obj, int Osd, ulong Len)[] entries) =>
         ObjectMap.Create<AuthorityEntry>(entries.Select(e => new AuthorityEntry(e.Obj, e.Osd, e.Len)).ToArray());
 
     /// <summary>A peer report.</summary>

@@ -27,7 +27,7 @@ public static class Authority
     /// </summary>
     public static AuthorityImage Sources(Census census, AuthorityImage previous = default)
     {
-        var sources = new SortedScratch<AuthorityEntry>(stackalloc AuthorityEntry[8]);
+        var sources = AuthorityImage.Scratch(stackalloc AuthorityEntry[8]);
         foreach (var h in census)
         {
             foreach (var (obj, len) in h.Image)
@@ -44,13 +44,13 @@ public static class Authority
             }
         }
 
-        return sources.ToMap(previous);
+        return sources.ToArray(previous);
     }
 
     /// <summary><c>Values(src)</c> (MODEL.md §4.4): the positive lengths of an authority image.</summary>
     public static ObjectImage Values(AuthorityImage sources, ObjectImage previous = default)
     {
-        var values = new SortedScratch<ImageEntry>(stackalloc ImageEntry[8]);
+        var values = ObjectImage.Scratch(stackalloc ImageEntry[8]);
         foreach (var (obj, _, len) in sources)
         {
             if (len > 0)
@@ -59,7 +59,7 @@ public static class Authority
             }
         }
 
-        return values.ToMap(previous);
+        return values.ToArray(previous);
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ public static class Authority
             }
         }
 
-        return result is null ? default : ObjectMap.Own(result.ToArray());
+        return result is null ? default : BlobMetaImage.Own(result.ToArray());
     }
 
     /// <summary>

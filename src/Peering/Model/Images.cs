@@ -11,7 +11,7 @@ public static class Images
 
     /// <summary><c>Single(o, n)</c>: <c>{o: n}</c> when <c>n &gt; 0</c>, else empty.</summary>
     public static ObjectImage Single(ulong obj, ulong len) =>
-        len > 0 ? ObjectMap.Own([new ImageEntry(obj, len)]) : default;
+        len > 0 ? ObjectImage.Own([new ImageEntry(obj, len)]) : default;
 
     /// <summary><c>Img0(n)</c>: <c>Single(0, n)</c>.</summary>
     public static ObjectImage Img0(ulong len) => Single(0, len);
@@ -52,7 +52,7 @@ public static class Images
             }
         }
 
-        return ObjectMap.Own(result.ToArray());
+        return ObjectImage.Own(result.ToArray());
     }
 
     /// <summary><c>Clamp(bound, img)</c>: each object cut to the bound's length; absent-or-zero bounds and zero results drop.</summary>
@@ -72,7 +72,7 @@ public static class Images
             }
         }
 
-        return ObjectMap.Own(result.ToArray());
+        return ObjectImage.Own(result.ToArray());
     }
 
     /// <summary><c>IsPrefix(a, b)</c>: every entry of <paramref name="a"/> is within <paramref name="b"/>.</summary>
@@ -125,6 +125,6 @@ public static class Images
             }
         }
 
-        return ObjectMap.Own(result.ToArray());
+        return AuthorityImage.Own(result.ToArray());
     }
 }

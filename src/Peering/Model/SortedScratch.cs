@@ -1,43 +1,27 @@
+using System.Numerics;
 namespace Peering.Model;
 
 /// <summary>
-/// A small scratch buffer of object entries kept in object order, on the stack while it fits, for
-/// building maps without intermediate allocations.
+/// A small scratch buffer of elements kept in key order, on the stack while it fits, for building a
+/// <see cref="SortedArray{T, TKey, TSortKey}"/> with elements replaced in place and no intermediate
+/// allocations.
 /// </summary>
-internal ref struct SortedScratch<T>(Span<T> initial)
-    where T : struct, IObjectEntry, IEquatable<T>
+internal ref struct SortedScratch<T, TKey, TSortKey>(Span<T> initial)
+    where TKey : IComparisonOperators<TKey, TKey, bool>
+    where TSortKey : ISortKey<T, TKey>
 {
     private Span<T> _items = initial;
 
-    /// <summary>Number of entries.</summary>
+    /// <summary>Number of elements.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The entry at <paramref name="index"/>.</summary>
+    /// <summary>The element at <paramref name="index"/>.</summary>
     public ref T this[int index] => ref _items[index];
 
-    /// <summary>The index of <paramref name="obj"/>, or where it would be inserted.</summary>
-    public readonly int Find(ulong obj, out bool found)
-    {
-        // Binary search for the first entry not below obj (a linear scan made long images quadratic).
-        int lo = 0, hi = Count;
-        while (lo < hi)
-        {
-            var mid = (int)((uint)(lo + hi) >> 1);
-            if (_items[mid].Obj < obj)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
+    /// <summary>The index of <paramref name="key"/>, or where it would be inserted.</summary>
+    public readonly int Find(TKey key, out bool found) => SortedArray<T, TKey, TSortKey>.Find(_items[..Count], key, out found);
 
-        found = lo < Count && _items[lo].Obj == obj;
-        return lo;
-    }
-
-    /// <summary>Inserts <paramref name="item"/> at <paramref name="at"/>, keeping later entries in order.</summary>
+    /// <summary>Inserts <paramref name="item"/> at <paramref name="at"/>, keeping later elements in order.</summary>
     public void Insert(int at, T item)
     {
         if (Count == _items.Length)
@@ -52,10 +36,10 @@ internal ref struct SortedScratch<T>(Span<T> initial)
         Count++;
     }
 
-    /// <summary>The entries as a map: <paramref name="previous"/> itself when it holds the same entries.</summary>
-    public readonly ObjectMap<T> ToMap(ObjectMap<T> previous)
+    /// <summary>The elements as an array: <paramref name="previous"/> itself when it holds the same elements.</summary>
+    public readonly SortedArray<T, TKey, TSortKey> ToArray(SortedArray<T, TKey, TSortKey> previous)
     {
         var items = _items[..Count];
-        return items.SequenceEqual(previous.AsSpan()) ? previous : ObjectMap.Own(items.ToArray());
+        return items.SequenceEqual(previous.AsSpan()) ? previous : SortedArray<T, TKey, TSortKey>.Own(items.ToArray());
     }
 }

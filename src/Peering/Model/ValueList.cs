@@ -6,10 +6,13 @@ namespace Peering.Model;
 /// <summary>
 /// An immutable ordered list with value equality (element-wise, order significant). The model's
 /// lists (OSD lists, plans, recoveries) are values: two snapshots are equal when their contents are.
+/// It is also the storage of <see cref="SortedArray{T, TKey, TSortKey}"/>, so that the model's sets
+/// and maps share this one implementation of counting, indexing, enumeration, equality and hashing.
 /// </summary>
 [CollectionBuilder(typeof(ValueList), nameof(ValueList.Create))]
 public readonly struct ValueList<T> : IEquatable<ValueList<T>>, IReadOnlyList<T>
 {
+    // Null for the empty list, so that default(ValueList<T>) is the empty list.
     private readonly T[]? _items;
 
     internal ValueList(T[] items) => _items = items;
@@ -24,7 +27,8 @@ public readonly struct ValueList<T> : IEquatable<ValueList<T>>, IReadOnlyList<T>
     public bool IsEmpty => Count == 0;
 
     /// <summary>The element at <paramref name="index"/>.</summary>
-    public T this[int index] => _items![index];
+    /// <exception cref="IndexOutOfRangeException">When <paramref name="index"/> is not below <see cref="Count"/>, the empty list included.</exception>
+    public T this[int index] => AsSpan()[index];
 
     /// <summary>The elements as a span.</summary>
     public ReadOnlySpan<T> AsSpan() => _items;
@@ -45,7 +49,8 @@ public readonly struct ValueList<T> : IEquatable<ValueList<T>>, IReadOnlyList<T>
     public bool Contains(T item) => Array.IndexOf(_items ?? [], item) >= 0;
 
     /// <inheritdoc/>
-    public bool Equals(ValueList<T> other) => AsSpan().SequenceEqual(other.AsSpan());
+    /// <remarks>The same array is equal at once: unchanged plans and maps are kept by instance, not rebuilt.</remarks>
+    public bool Equals(ValueList<T> other) => ReferenceEquals(_items, other._items) || AsSpan().SequenceEqual(other.AsSpan());
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is ValueList<T> other && Equals(other);
@@ -82,6 +87,9 @@ public static class ValueList
     /// <summary>A list holding a copy of <paramref name="items"/>.</summary>
     public static ValueList<T> Create<T>(ReadOnlySpan<T> items) => items.IsEmpty ? default : new ValueList<T>(items.ToArray());
 
-    /// <summary>A list that takes ownership of <paramref name="items"/> (the caller must not change it).</summary>
-    public static ValueList<T> Own<T>(T[] items) => items.Length == 0 ? default : new ValueList<T>(items);
+    /// <summary>
+    /// A list that takes ownership of <paramref name="items"/>, without a copy. Internal: the
+    /// caller must never change the array afterwards, which only this library can promise.
+    /// </summary>
+    internal static ValueList<T> Own<T>(T[] items) => items.Length == 0 ? default : new ValueList<T>(items);
 }

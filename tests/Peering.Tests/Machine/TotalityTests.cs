@@ -52,7 +52,7 @@ public sealed class TotalityTests(ITestOutputHelper output)
 
     private static readonly Gen<ulong> GenObj = Gen.Frequency((8, Gen.ULong[0, 4]), (1, Gen.OneOf(ulong.MaxValue, 1ul << 40)));
 
-    private static Gen<ObjectMap<T>> GenMap<T>(Gen<T> entry)
+    private static Gen<SortedArray<T, ulong, ObjectKey<T>>> GenMap<T>(Gen<T> entry)
         where T : struct, IObjectEntry, IEquatable<T> =>
         entry.Array[0, 5].Select(entries =>
         {

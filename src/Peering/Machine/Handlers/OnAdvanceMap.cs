@@ -127,7 +127,7 @@ public sealed partial class PeeringMachine
         var available = 0;
         foreach (var x in acting.Osds)
         {
-            if (x >= 0 && _peers.ContainsKey(x))
+            if (x >= 0 && _peers.Contains(x))
             {
                 available++;
             }

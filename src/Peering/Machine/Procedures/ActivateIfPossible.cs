@@ -3,62 +3,89 @@ using Peering.StateMachines;
 
 namespace Peering.Machine;
 
+/// <summary>What <c>ActivateIfPossible</c> decided (REDUCER.md §5.8 decision phase).</summary>
+internal enum ActivationOutcome
+{
+    PendingActingChange,
+    Down,
+    Recovering,
+    Clean,
+}
+
+/// <summary>An ActivateIfPossible decision, computed before any mutation: whether the local PG is clamped to the authority, and the recovery targets.</summary>
+internal readonly record struct ActivationDecision(ActivationOutcome Outcome, bool ClampLocal, ValueList<RecoveryTarget> Targets);
+
 public sealed partial class PeeringMachine
 {
     /// <summary>
-    /// <c>ActivateIfPossible</c> (REDUCER.md §5.8): check min_size, then activate: Active, and in the
-    /// same step on to Recovering or Clean.
+    /// <c>ActivateIfPossible</c> (REDUCER.md §5.8): decide, then activate: Active, and in the same
+    /// step on to Recovering or Clean.
     /// </summary>
     [Procedure(typeof(GetPeerInfo), typeof(WaitUpThru), typeof(Down), typeof(Incomplete))]
     private void ActivateIfPossible()
     {
+        var d = DecideActivation();
+        switch (d.Outcome)
+        {
+            case ActivationOutcome.PendingActingChange:
+                break;
+            case ActivationOutcome.Down:
+                Move(PgState.Down, "min_size check failed at activation");
+                Publish();
+                break;
+            case ActivationOutcome.Recovering or ActivationOutcome.Clean:
+                _local = _local.WithStarted(_epoch, _epoch);
+                if (d.ClampLocal)
+                {
+                    _local = _local.WithProgress(_authImage, _authSeq);
+                }
+
+                RefreshPlans();
+                Move(PgState.Active, "peering complete");
+                var authInfo = new PeerInfo(_whoami, _authSeq, _authImage.L0(), _authImage, _authBlobMeta, _epoch, _epoch);
+                foreach (var x in _acting.Osds)
+                {
+                    if (x >= 0 && x != _whoami)
+                    {
+                        Emit(new SendActivate(x, _pgid, authInfo, _authSources, _authBlobMeta, _authSeq, _epoch));
+                    }
+                }
+
+                Emit(new ActivatePg(_pgid, _authSeq, _authImage.L0(), _authImage, _authBlobMeta, _epoch));
+                Persist();
+                Publish();
+                if (d.Outcome == ActivationOutcome.Recovering)
+                {
+                    Move(PgState.Recovering, "replicas need recovery");
+                    Emit(new ScheduleRecovery(_pgid, d.Targets));
+                }
+                else
+                {
+                    Move(PgState.Clean, "all replicas up to date");
+                    Emit(new MarkClean(_pgid));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The pure decision phase of ActivateIfPossible.</summary>
+    private ActivationDecision DecideActivation()
+    {
         if (_pendingActingChange)
         {
-            return;
+            return new(ActivationOutcome.PendingActingChange, false, default);
         }
 
         // whoami counts too, through its own peer_info entry (BeginPrimary put it there).
         if (AvailableIn(_acting) < _poolMinSize)
         {
-            Move(PgState.Down, "min_size check failed at activation");
-            Publish();
-            return;
+            return new(ActivationOutcome.Down, false, default);
         }
 
-        // Decided before any mutation: the clamp and the recovery targets.
         var clamp = _local.CommittedSeq >= _authSeq && Images.IsPrefix(_authImage, _local.Image);
         var targets = RecoveryTargets();
-
-        _local = _local.WithStarted(_epoch, _epoch);
-        if (clamp)
-        {
-            _local = _local.WithProgress(_authImage, _authSeq);
-        }
-
-        RefreshPlans();
-        Move(PgState.Active, "peering complete");
-        var authInfo = new PeerInfo(_whoami, _authSeq, _authImage.L0(), _authImage, _authBlobMeta, _epoch, _epoch);
-        foreach (var x in _acting.Osds)
-        {
-            if (x >= 0 && x != _whoami)
-            {
-                Emit(new SendActivate(x, _pgid, authInfo, _authSources, _authBlobMeta, _authSeq, _epoch));
-            }
-        }
-
-        Emit(new ActivatePg(_pgid, _authSeq, _authImage.L0(), _authImage, _authBlobMeta, _epoch));
-        Persist();
-        Publish();
-        if (!targets.IsEmpty)
-        {
-            Move(PgState.Recovering, "replicas need recovery");
-            Emit(new ScheduleRecovery(_pgid, targets));
-        }
-        else
-        {
-            Move(PgState.Clean, "all replicas up to date");
-            Emit(new MarkClean(_pgid));
-        }
+        return new(targets.IsEmpty ? ActivationOutcome.Clean : ActivationOutcome.Recovering, clamp, targets);
     }
 
     /// <summary>The <c>ScheduleRecovery</c> targets of the current plans: each peer plan, then the local PG if behind.</summary>

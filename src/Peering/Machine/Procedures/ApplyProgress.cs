@@ -3,6 +3,12 @@ using Peering.StateMachines;
 
 namespace Peering.Machine;
 
+/// <summary>
+/// An accepted recovery completion (REDUCER.md §7.7, §7.8): the holders that now hold the
+/// authority, whether the local PG is one of them, and the reason logged if the PG becomes clean.
+/// </summary>
+internal readonly record struct RecoveryProgress(OsdSet Completed, bool SetLocal, string Reason);
+
 public sealed partial class PeeringMachine
 {
     /// <summary>
@@ -10,10 +16,10 @@ public sealed partial class PeeringMachine
     /// hold the authority; once no target remains the PG is clean.
     /// </summary>
     [Procedure(typeof(Recovering), typeof(Active))]
-    private void ApplyProgress(OsdSet completed, bool setLocal, string reason)
+    private void ApplyProgress(RecoveryProgress progress)
     {
         var authLength = _authImage.L0();
-        foreach (var x in completed)
+        foreach (var x in progress.Completed)
         {
             _recovered = _recovered.Add(x);
             _peers.TryGet(x, out var old);
@@ -22,7 +28,7 @@ public sealed partial class PeeringMachine
                 old?.LastEpochStarted ?? 0, old?.LastIntervalStarted ?? 0));
         }
 
-        if (setLocal)
+        if (progress.SetLocal)
         {
             _local = _local.WithProgress(_authImage, _authSeq).WithBlobMeta(_authBlobMeta);
         }
@@ -32,7 +38,7 @@ public sealed partial class PeeringMachine
         if (Targets().IsEmpty)
         {
             _recovered = default;
-            Move(PgState.Clean, reason);
+            Move(PgState.Clean, progress.Reason);
             Emit(new MarkClean(_pgid));
             Persist();
             Publish();

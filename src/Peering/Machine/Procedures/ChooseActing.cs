@@ -14,7 +14,7 @@ internal enum ActingOutcome
 }
 
 /// <summary>A ChooseActing decision with the authority it installs, computed without mutation.</summary>
-internal sealed record ActingDecision(
+internal readonly record struct ActingDecision(
     ActingOutcome Outcome,
     string Reason,
     ValueList<int> Want,
@@ -80,7 +80,7 @@ public sealed partial class PeeringMachine
 
         foreach (var t in _timedOutProbes)
         {
-            if (_priorOsds.Contains(t) && !_peers.ContainsKey(t))
+            if (_priorOsds.Contains(t) && !_peers.Contains(t))
             {
                 return Decide(ActingOutcome.Down, "prior-interval probe timed out");
             }
@@ -122,7 +122,7 @@ public sealed partial class PeeringMachine
         List<int> want = [seed];
         void Add(int x)
         {
-            if (x >= 0 && !want.Contains(x) && want.Count < _poolSize && _peers.ContainsKey(x))
+            if (x >= 0 && !want.Contains(x) && want.Count < _poolSize && _peers.Contains(x))
             {
                 want.Add(x);
             }
