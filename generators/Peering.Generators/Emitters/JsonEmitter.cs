@@ -746,7 +746,8 @@ internal sealed class JsonEmitter
                 _w.Line("return " + type.BuilderType + "." + type.BuilderMethod + type.BuilderTypeArguments + "(items.AsSpan());");
                 _w.Close();
                 _w.Open("catch (global::System.ArgumentException ex)");
-                _w.Line("throw new " + WFE + "(\"invalid " + type.SimpleName + ": \" + ex.Message, start);");
+                // A generic collection's helper name (SortedArrayOfInt32And...) says nothing to a user: the path says where.
+                _w.Line("throw new " + WFE + "(\"invalid " + (type.TypeName.IndexOf('<') >= 0 ? "array" : type.SimpleName) + ": \" + ex.Message, start);");
                 _w.Close();
                 _w.Open("finally");
                 _w.Line("items.Free();");

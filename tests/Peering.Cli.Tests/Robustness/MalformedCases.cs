@@ -138,10 +138,10 @@ public static class MalformedCases
 
         // Sets are written ascending without repeats (the wire builder's ArgumentException is a wire error at the array).
         var order = ReplaceFirst(l1, "\"peers_queried\":[0,2]", "\"peers_queried\":[2,0]");
-        Line1("set-out-of-order", order, Col(order, "[2,0]"), "invalid SortedArrayOfInt32AndInt32AndOsdKey: OSD ids not in ascending order", "$.after.peers_queried");
+        Line1("set-out-of-order", order, Col(order, "[2,0]"), "invalid array: OSD ids not in ascending order", "$.after.peers_queried");
 
         var repeat = ReplaceFirst(l1, "\"peers_queried\":[0,2]", "\"peers_queried\":[0,0,2]");
-        Line1("set-with-a-repeat", repeat, Col(repeat, "[0,0,2]"), "invalid SortedArrayOfInt32AndInt32AndOsdKey: OSD id 0 repeated", "$.after.peers_queried");
+        Line1("set-with-a-repeat", repeat, Col(repeat, "[0,0,2]"), "invalid array: OSD id 0 repeated", "$.after.peers_queried");
 
         var step = ReplaceFirst(l1, "\"step\":0,", "\"step\":-1,");
         Line1("negative-step", step, 1, "step -1 starts a trace: a trace starts at step 0", "");

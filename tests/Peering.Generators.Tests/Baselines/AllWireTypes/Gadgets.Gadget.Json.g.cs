@@ -970,7 +970,7 @@ public static partial class GadgetJson
         }
         catch (global::System.ArgumentException ex)
         {
-            throw new global::Peering.StateMachines.WireFormatException("invalid SortedOfInt32: " + ex.Message, start);
+            throw new global::Peering.StateMachines.WireFormatException("invalid array: " + ex.Message, start);
         }
         finally
         {
@@ -1245,7 +1245,7 @@ public static partial class GadgetJson
         }
         catch (global::System.ArgumentException ex)
         {
-            throw new global::Peering.StateMachines.WireFormatException("invalid SortedOfUInt64: " + ex.Message, start);
+            throw new global::Peering.StateMachines.WireFormatException("invalid array: " + ex.Message, start);
         }
         finally
         {
@@ -1286,7 +1286,7 @@ public static partial class GadgetJson
         }
         catch (global::System.ArgumentException ex)
         {
-            throw new global::Peering.StateMachines.WireFormatException("invalid SortedOfColor: " + ex.Message, start);
+            throw new global::Peering.StateMachines.WireFormatException("invalid array: " + ex.Message, start);
         }
         finally
         {
