@@ -89,8 +89,9 @@ internal static class MachineEmitter
         w.Block($$"""
             private {{m.StateEnumTypeName}} _state;
 
-            // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §5).
-            private readonly {{log}} _stepLog = new(StepGuard);
+            // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §6).
+            // A mutable struct: not readonly, so that calls change the field itself.
+            private {{log}} _stepLog = new(StepGuard);
 
             /// <summary>
             /// The current state. Only the [Transition] method and constructors assign it; during a step, every
@@ -207,7 +208,7 @@ internal static class MachineEmitter
         w.Line();
         w.Block($$"""
             /// <summary>
-            /// The pure step: a machine restored from <paramref name="before"/>, one <see cref="Step({{m.EventBase.Replace("global::", "")}})"/>, and its snapshot.
+            /// The pure step: a machine restored from <paramref name="before"/>, one <see cref="Dispatch"/>, and its snapshot.
             /// <paramref name="before"/> is not changed{{dropped}}.
             /// </summary>
             """);
@@ -222,7 +223,8 @@ internal static class MachineEmitter
             w.Line();
         }
 
-        w.Line("machine." + apply + "(e);");
+        // Not [Apply]: what it adds around Dispatch is what the restore has just done.
+        w.Line("machine.Dispatch(e);");
         w.Line("return new(before, machine." + m.SnapshotFactory + "(), from, machine.State, machine.Effects.ToArray(), machine.Moves.ToArray());");
         w.Close();
     }

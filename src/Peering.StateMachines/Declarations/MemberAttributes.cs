@@ -107,7 +107,8 @@ public sealed class AcceptsAttribute : Attribute { }
 /// Marks the machine's own in-place step, a <c>void M(TEvent e)</c> instance method that calls
 /// <c>Dispatch(e)</c> and may do, around it, what restoring from a snapshot does on the pure path
 /// (for example, normalize the machine so that it equals the restore of its own snapshot). The
-/// generated <c>Step(e)</c> calls it for every accepted event. Optional; without it the step is <c>Dispatch</c>.
+/// generated <c>Step(e)</c> calls it for every accepted event; the pure <c>Step(snapshot, e)</c> does
+/// not, since its restore has just done that work. Optional; without it the step is <c>Dispatch</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class ApplyAttribute : Attribute { }

@@ -7,29 +7,39 @@ namespace Peering.StateMachines;
 /// ends is a re-entrant dispatch and throws <see cref="ReentrantDispatchException"/>. Every move
 /// made during a step is checked by the machine's <see cref="TransitionGuard"/> before it happens.
 /// </summary>
+/// <remarks>
+/// A mutable struct held in a (non-readonly) field of the machine, so that a machine is one
+/// allocation; its buffers are allocated when the first effect or move needs them.
+/// </remarks>
 /// <typeparam name="TEffect">The machine's effect base type.</typeparam>
-public sealed class StepLog<TEffect>
+public struct StepLog<TEffect>
 {
     private readonly TransitionGuard _guard;
-    private TEffect[] _effects = new TEffect[8];
+    private TEffect[] _effects;
     private int _effectCount;
-    private SingleMove[] _moves = new SingleMove[4];
+    private SingleMove[] _moves;
     private int _moveCount;
-    private int _event = -1;
+    private int _event;
     private bool _moved;
     private bool _started;
 
     /// <summary>A log whose moves are checked against <paramref name="guard"/>.</summary>
-    public StepLog(TransitionGuard guard) => _guard = guard;
+    public StepLog(TransitionGuard guard)
+    {
+        _guard = guard;
+        _effects = [];
+        _moves = [];
+        _event = -1;
+    }
 
     /// <summary>Whether a step is running.</summary>
-    public bool Running => _event >= 0;
+    public readonly bool Running => _event >= 0;
 
     /// <summary>The effects emitted in the current (or last) step, in order; valid until the next step begins.</summary>
-    public ReadOnlySpan<TEffect> Effects => new(_effects, 0, _effectCount);
+    public readonly ReadOnlySpan<TEffect> Effects => new(_effects, 0, _effectCount);
 
     /// <summary>The single moves of the current (or last) step, in order; valid until the next step begins.</summary>
-    public ReadOnlySpan<SingleMove> Moves => new(_moves, 0, _moveCount);
+    public readonly ReadOnlySpan<SingleMove> Moves => new(_moves, 0, _moveCount);
 
     /// <summary>Starts a step on the event with declaration index <paramref name="eventIndex"/>: clears the last step's effects and moves.</summary>
     /// <exception cref="ReentrantDispatchException">A step is already running on this machine.</exception>
@@ -62,7 +72,7 @@ public sealed class StepLog<TEffect>
     {
         if (_effectCount == _effects.Length)
         {
-            Array.Resize(ref _effects, _effects.Length * 2);
+            Array.Resize(ref _effects, Math.Max(8, _effects.Length * 2));
         }
 
         _effects[_effectCount++] = effect;
@@ -94,7 +104,7 @@ public sealed class StepLog<TEffect>
 
         if (_moveCount == _moves.Length)
         {
-            Array.Resize(ref _moves, _moves.Length * 2);
+            Array.Resize(ref _moves, Math.Max(4, _moves.Length * 2));
         }
 
         _moves[_moveCount++] = new SingleMove(from, to);

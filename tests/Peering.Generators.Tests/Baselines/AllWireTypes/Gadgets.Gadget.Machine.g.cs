@@ -16,8 +16,9 @@ partial class Gadget
 {
     private global::Gadgets.GadgetMode _state;
 
-    // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §5).
-    private readonly global::Peering.StateMachines.StepLog<global::Gadgets.GadgetEffect> _stepLog = new(StepGuard);
+    // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §6).
+    // A mutable struct: not readonly, so that calls change the field itself.
+    private global::Peering.StateMachines.StepLog<global::Gadgets.GadgetEffect> _stepLog = new(StepGuard);
 
     /// <summary>
     /// The current state. Only the [Transition] method and constructors assign it; during a step, every
@@ -90,7 +91,7 @@ partial class Gadget
     }
 
     /// <summary>
-    /// The pure step: a machine restored from <paramref name="before"/>, one <see cref="Step(Gadgets.GadgetEvent)"/>, and its snapshot.
+    /// The pure step: a machine restored from <paramref name="before"/>, one <see cref="Dispatch"/>, and its snapshot.
     /// <paramref name="before"/> is not changed.
     /// </summary>
     public static global::Peering.StateMachines.StepResult<global::Gadgets.GadgetMode, global::Gadgets.GadgetEffect, global::Gadgets.GadgetSnapshot> Step(global::Gadgets.GadgetSnapshot before, global::Gadgets.GadgetEvent e)

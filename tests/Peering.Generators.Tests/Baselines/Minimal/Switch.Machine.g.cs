@@ -14,8 +14,9 @@ partial class Switch
 {
     private global::SwitchState _state;
 
-    // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §5).
-    private readonly global::Peering.StateMachines.StepLog<global::SwitchEffect> _stepLog = new(StepGuard);
+    // The current step's effects and moves; every move is checked against the declarations (docs/toolkit.md §6).
+    // A mutable struct: not readonly, so that calls change the field itself.
+    private global::Peering.StateMachines.StepLog<global::SwitchEffect> _stepLog = new(StepGuard);
 
     /// <summary>
     /// The current state. Only the [Transition] method and constructors assign it; during a step, every
