@@ -13,6 +13,25 @@ namespace Peering.Cli;
 /// </summary>
 public static class PeeringTool
 {
+    /// <summary>
+    /// The reference implementation's programs as <c>replay-fuzz</c> runs them: <c>cross_validate</c>'s
+    /// argument form, <c>events_driver</c>'s (which also checks that each event it is sent re-serializes
+    /// byte for byte), the program <c>scripts/replay_fuzz.py</c> runs by default, and that script's
+    /// option names where they mean the same thing, so that its users switch by changing the program name.
+    /// </summary>
+    public static ExternalImplementation Reference { get; } = new()
+    {
+        TraceArguments = "--profile {profile} --seed {seed} --events {events}",
+        EventsArguments = "--events-file - --seed {seed} --check-roundtrip",
+        DefaultProgram = "build/cpp/cross_validate",
+        Aliases = new Dictionary<string, string>
+        {
+            ["--cross-validate"] = "--against",
+            ["--event"] = "--events",
+            ["--require-cpp-image-invariant"] = "--require-image-invariant",
+        },
+    };
+
     /// <summary>The tool.</summary>
     public static PeeringTools.Host Create() => Create(PeeringMachine.Types).WithCommand(_ => BenchCommand.Create());
 
@@ -27,6 +46,7 @@ public static class PeeringTool
         ToolHost.Create(machine, "peering", "peering: trace tools for the reduced append-only Ceph peering model")
             .WithEvents(PeeringEvents.Instance, fuzzProfile: "lean-core", generateProfile: "full")
             .WithCheckAlias("--require-image-invariant", "image_invariant")
+            .WithExternal(Reference)
             .WithSampleEvents(PeeringEvents.CorpusEvents)
             .WithExploration(ExploreCommand.Setup<TContract, TMachine>())
             .WithCommand(GenerateCommand.Create<TContract, TMachine>);

@@ -53,12 +53,11 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
     public sealed class Campaign
     {
         private readonly FuzzSettings _settings;
-        private readonly IEventSource<TSnapshot, TEvent> _source;
-        private readonly string _tool;
+        private readonly ICampaignCycles _cycles;
         private readonly FailureStore? _store;
         private readonly int _jobs;
         private readonly object _gate = new();
-        private readonly SortedDictionary<long, Finished> _pending = [];
+        private readonly SortedDictionary<long, CycleResult> _pending = [];
         private readonly List<FailureRecord> _failures = [];
         private readonly CancellationTokenSource _stop = new();
         private long _next;
@@ -76,15 +75,26 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <param name="jobs">Threads; 0 for the processor count.</param>
         /// <exception cref="ArgumentException">A required check is not a check of the machine.</exception>
         public Campaign(FuzzSettings settings, IEventSource<TSnapshot, TEvent> source, string tool, FailureStore? store = null, int jobs = 0)
+            : this(settings, new GeneratedCycles(settings, source, tool), store, jobs)
+        {
+        }
+
+        /// <summary>
+        /// A campaign of <paramref name="cycles"/>: <paramref name="settings"/> give the number of
+        /// cycles, the shard and whether to stop at the first failure.
+        /// </summary>
+        /// <param name="store">Where failing traces go; null to keep them only in the summary.</param>
+        /// <param name="jobs">Threads; 0 for the processor count.</param>
+        /// <exception cref="ArgumentException">A required check is not a check of the machine.</exception>
+        public Campaign(FuzzSettings settings, ICampaignCycles cycles, FailureStore? store = null, int jobs = 0)
         {
             CheckIndices(settings.RequiredChecks);
-            _settings = settings with { Profile = settings.Profile ?? source.Profiles[0] };
-            _source = source;
-            _tool = tool;
+            _settings = settings;
+            _cycles = cycles;
             _store = store;
-            var cycles = settings.ShardCycles;
-            _jobs = (int)Math.Clamp(jobs > 0 ? jobs : Environment.ProcessorCount, 1, Math.Max(1, cycles));
-            Progress = new CampaignProgress(cycles);
+            var count = settings.ShardCycles;
+            _jobs = (int)Math.Clamp(jobs > 0 ? jobs : Environment.ProcessorCount, 1, Math.Max(1, count));
+            Progress = new CampaignProgress(count);
         }
 
         /// <summary>Live counters.</summary>
@@ -135,10 +145,18 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
             }
 
+            // Cycles finished after a stop are not part of the result: their traces are dropped.
+            foreach (var left in _pending.Values)
+            {
+                left.Trace?.Dispose();
+            }
+
+            _pending.Clear();
+
             var seconds = Progress.Elapsed.TotalSeconds;
             return new CampaignSummary(
-                CampaignSummary.FormatOf(_tool),
-                CampaignParameters.Of(_settings),
+                _cycles.Format,
+                _cycles.Parameters,
                 _settings.Shard.N,
                 [_settings.Shard.K],
                 _cyclesRun,
@@ -155,7 +173,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         {
             try
             {
-                var runner = new CycleRunner(_settings, _source);
+                using var worker = _cycles.CreateWorker(_store);
                 while (!cancellation.IsCancellationRequested)
                 {
                     var position = Interlocked.Increment(ref _next) - 1;
@@ -164,18 +182,18 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                         return;
                     }
 
-                    var spec = _settings.Cycle(_settings.Shard.K - 1 + (position * _settings.Shard.N));
-                    var outcome = runner.Run(spec, cancellation, progress: Progress.AddSteps);
-                    if (outcome.Cancelled)
+                    var spec = _cycles.Spec(_settings.Shard.K - 1 + (position * _settings.Shard.N));
+                    var result = worker.Run(spec, cancellation, Progress.AddSteps);
+                    if (result.Outcome.Cancelled)
                     {
+                        result.Trace?.Dispose();
                         return;
                     }
 
-                    var finished = new Finished(outcome, outcome.Failure is null ? null : Record(runner, outcome));
-                    Progress.CycleDone(outcome.Failure is not null);
+                    Progress.CycleDone(result.Outcome.Failure is not null);
                     lock (_gate)
                     {
-                        _pending.Add(position, finished);
+                        _pending.Add(position, result);
                         CommitReady();
                     }
                 }
@@ -191,15 +209,6 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             }
         }
 
-        // Runs a failing cycle again, writing its trace; the failure must come back the same way.
-        private static (byte[] Trace, bool Reproduced) Record(CycleRunner runner, CycleOutcome outcome)
-        {
-            using var trace = new MemoryStream();
-            var again = runner.Run(outcome.Spec, CancellationToken.None, trace);
-            var reproduced = again.Failure is { } f && f.Step == outcome.Failure!.Step && f.SameWayAs(outcome.Failure);
-            return (trace.ToArray(), reproduced);
-        }
-
         private void CommitReady()
         {
             while (!_stop.IsCancellationRequested && _pending.Remove(_commit, out var finished))
@@ -208,30 +217,32 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             }
         }
 
-        private void Commit(Finished finished)
+        private void Commit(CycleResult finished)
         {
             var outcome = finished.Outcome;
             _commit++;
             _cyclesRun++;
             _steps += outcome.Steps;
             _digest = unchecked(_digest + CampaignSummary.DigestOf(outcome.Spec.Index, outcome.Steps, outcome.FinalHash));
-            if (outcome.Failure is not { } failure)
+            if (finished.Record is not { } record)
             {
+                finished.Trace?.Dispose();
                 return;
             }
 
-            var (trace, reproduced) = finished.Trace!.Value;
-            var record = FailureRecord.Of(_tool, outcome.Spec, _settings.Profile!, failure, null, reproduced);
-            if (_store is not null && _outputError is null)
+            using (finished.Trace)
             {
-                try
+                if (_store is not null && _outputError is null && finished.Trace is not null)
                 {
-                    record = _store.Save(record, outcome.Spec, trace);
-                }
-                catch (OutputException x)
-                {
-                    _outputError = x.Message;
-                    _stop.Cancel();
+                    try
+                    {
+                        record = finished.Trace.Save(_store, record, outcome.Spec);
+                    }
+                    catch (OutputException x)
+                    {
+                        _outputError = x.Message;
+                        _stop.Cancel();
+                    }
                 }
             }
 
@@ -243,7 +254,5 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 _stop.Cancel();
             }
         }
-
-        private sealed record Finished(CycleOutcome Outcome, (byte[] Trace, bool Reproduced)? Trace);
     }
 }

@@ -26,12 +26,30 @@ public sealed record FailureRecord(
     bool Reproduced,
     string Reproduce)
 {
+    /// <summary>For a cycle run by an external program: how it was run and how it ended (null otherwise).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ExternalRecord? External { get; init; }
+
     /// <summary>The record of <paramref name="failure"/> in the cycle <paramref name="spec"/>; <paramref name="tool"/> regenerates its trace.</summary>
     public static FailureRecord Of(string tool, CycleSpec spec, string profile, CycleFailure failure, string? trace, bool reproduced) => new(
         spec.Index, spec.Seed, spec.EventsBound, profile, failure.KindName, failure.Step, failure.EventType, failure.What,
         failure.Invariants, [.. failure.Differences.Select(d => new DifferenceRecord(d.Path, d.Expected, d.Actual))], trace, reproduced,
         $"{tool} generate --profile {profile} --seed {spec.Seed} --events {spec.EventsBound}");
 }
+
+/// <summary>
+/// How an external program ran one cycle (<c>replay-fuzz</c>): its command line, exit code (null when
+/// it could not start or had to be killed), whether it ran out of time or wrote more than allowed,
+/// how much it wrote, and the end of its standard error.
+/// </summary>
+public sealed record ExternalRecord(
+    IReadOnlyList<string> Command,
+    int? ExitCode,
+    bool TimedOut,
+    bool OutputLimitExceeded,
+    long OutputBytes,
+    string Stderr,
+    long StderrBytes);
 
 /// <summary>What the campaign was: everything that decides which cycles run and how they are checked.</summary>
 public sealed record CampaignParameters(
@@ -44,6 +62,14 @@ public sealed record CampaignParameters(
     IReadOnlyList<string> RequiredChecks,
     bool StopOnFirstFailure)
 {
+    /// <summary>For a campaign against an external program: its command template (null otherwise).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Against { get; init; }
+
+    /// <summary>What the external program is given: <c>trace</c> (a profile, seed and bound; it writes the trace) or <c>events</c> (the events, on its standard input).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Input { get; init; }
+
     /// <summary>The parameters of <paramref name="s"/>.</summary>
     public static CampaignParameters Of(FuzzSettings s) =>
         new(s.Profile ?? "", s.Seed, s.Cycles, s.MinEvents, s.MaxEvents, s.RoundTrip, s.RequiredChecks, s.StopOnFirstFailure);
@@ -86,9 +112,12 @@ public sealed record CampaignSummary(
 
     /// <summary>Reads a summary of <paramref name="tool"/>'s campaigns.</summary>
     /// <exception cref="FormatException">Not a summary of this format.</exception>
-    public static CampaignSummary FromJson(ReadOnlySpan<byte> json, string tool)
+    public static CampaignSummary FromJson(ReadOnlySpan<byte> json, string tool) => Read(json, FormatOf(tool));
+
+    /// <summary>Reads a summary whose <see cref="Format"/> is <paramref name="formatName"/>.</summary>
+    /// <exception cref="FormatException">Not a summary of this format.</exception>
+    public static CampaignSummary Read(ReadOnlySpan<byte> json, string formatName)
     {
-        var formatName = FormatOf(tool);
         CampaignSummary? summary;
         try
         {

@@ -19,9 +19,10 @@ public static class CampaignText
     /// <summary>A failure: the cycle and its seed, what failed, and where its trace is (or that it could not be saved).</summary>
     public static string Failure(FailureRecord f, string? directory)
     {
+        var at = f.Step < 0 ? "" : $"step {f.Step} ({f.Event}): ";
         var lines = new List<string>
         {
-            $"FAIL cycle {f.Cycle} seed {f.Seed} (events {f.Events}): step {f.Step} ({f.Event}): {f.What}",
+            $"FAIL cycle {f.Cycle} seed {f.Seed} (events {f.Events}): {at}{f.What}",
         };
         lines.AddRange(f.Differences.Select(d => $"  {d.Path}: expected {d.Expected}, actual {d.Actual}"));
         if (f.Trace is not null)
@@ -33,9 +34,25 @@ public static class CampaignText
             lines.Add("  trace: NOT SAVED (the failure directory could not be written)");
         }
 
+        if (f.External is { } x)
+        {
+            var ended = x.ExitCode is { } code ? $"exit code {code}" : "no exit code";
+            ended += x.TimedOut ? ", killed: out of time" : x.OutputLimitExceeded ? ", killed: too much output" : "";
+            lines.Add(string.Create(Invariant, $"  command: {CommandTemplate.Quote(x.Command)} ({ended}, {x.OutputBytes:N0} bytes of output)"));
+            var stderr = x.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            lines.AddRange(stderr.TakeLast(StderrLinesShown).Select(l => "  stderr: " + l.TrimEnd('\r')));
+            if (stderr.Length > StderrLinesShown)
+            {
+                lines.Add($"  stderr: ({stderr.Length - StderrLinesShown} earlier lines in the failure record)");
+            }
+        }
+
         lines.Add($"  reproduce: {f.Reproduce}");
         return string.Join(Environment.NewLine, lines);
     }
+
+    // Enough for a message and its context; failures.json keeps the rest.
+    private const int StderrLinesShown = 6;
 
     /// <summary>The closing summary line.</summary>
     public static string Summary(CampaignSummary s)
@@ -45,13 +62,13 @@ public static class CampaignText
         return string.Create(Invariant, $"{s.CyclesRun:N0} cycles, {s.Steps:N0} steps, {verdict}{how} in {s.Timing.Seconds:F2} s ({s.Timing.StepsPerSecond:N0} steps/s, {s.Timing.Jobs} jobs); digest {s.Digest:x16}");
     }
 
-    /// <summary>One progress line: cycles, steps, rate, failures and the time left at this pace.</summary>
-    public static string Progress(CampaignProgress p)
+    /// <summary>One progress line of the command <paramref name="command"/>: cycles, steps, rate, failures and the time left at this pace.</summary>
+    public static string Progress(CampaignProgress p, string command = "fuzz")
     {
         var elapsed = p.Elapsed.TotalSeconds;
         var done = p.CyclesDone;
         var left = done == 0 ? "?" : Duration(elapsed * (p.TotalCycles - done) / done);
-        return string.Create(Invariant, $"fuzz: {done:N0}/{p.TotalCycles:N0} cycles, {p.Steps:N0} steps, {p.Steps / Math.Max(elapsed, 1e-9):N0} steps/s, {p.Failures} failures, {left} left");
+        return string.Create(Invariant, $"{command}: {done:N0}/{p.TotalCycles:N0} cycles, {p.Steps:N0} steps, {p.Steps / Math.Max(elapsed, 1e-9):N0} steps/s, {p.Failures} failures, {left} left");
     }
 
     private static string Duration(double seconds)

@@ -18,6 +18,29 @@ public enum FailureKind
 
     /// <summary>The machine threw.</summary>
     Exception,
+
+    // How an external program can fail a cycle (replay-fuzz), besides a divergence or a false required check.
+
+    /// <summary>Its output is not a well-formed trace (the trace input rules, docs/trace-input.md).</summary>
+    Malformed,
+
+    /// <summary>Its trace is not the one asked for: another seed in the summary line, a second trace, or other events than those sent.</summary>
+    Mismatch,
+
+    /// <summary>Its output stopped before the trace's summary line.</summary>
+    Truncated,
+
+    /// <summary>It exited with a code other than 0.</summary>
+    Exit,
+
+    /// <summary>It did not finish within the cycle's time limit, and was killed.</summary>
+    Timeout,
+
+    /// <summary>It wrote more than the cycle's output limit, and was killed.</summary>
+    OutputLimit,
+
+    /// <summary>It could not be started.</summary>
+    Start,
 }
 
 /// <summary>
@@ -33,10 +56,11 @@ public sealed record CycleFailure(
     IReadOnlyList<string> Invariants,
     IReadOnlyList<FieldDifference> Differences)
 {
-    /// <summary>The kind as written in summaries: <c>invariant</c>, <c>check</c>, <c>round-trip</c>, <c>divergence</c>, <c>exception</c>.</summary>
+    /// <summary>The kind as written in summaries: <c>invariant</c>, <c>check</c>, <c>round-trip</c>, <c>divergence</c>, <c>exception</c>, and for an external program <c>malformed</c>, <c>mismatch</c>, <c>truncated</c>, <c>exit</c>, <c>timeout</c>, <c>output-limit</c>, <c>start</c>.</summary>
     public string KindName => KindNames[(int)Kind];
 
-    private static readonly string[] KindNames = ["invariant", "check", "round-trip", "divergence", "exception"];
+    private static readonly string[] KindNames =
+        ["invariant", "check", "round-trip", "divergence", "exception", "malformed", "mismatch", "truncated", "exit", "timeout", "output-limit", "start"];
 
     /// <summary>The invariants named by <paramref name="violations"/> (bit i for invariant i of <paramref name="definition"/>) are false after <paramref name="step"/>.</summary>
     public static CycleFailure Violation(long step, string eventType, MachineDefinition definition, ulong violations)
@@ -53,8 +77,11 @@ public sealed record CycleFailure(
     public static CycleFailure Threw(long step, string eventType, Exception exception) =>
         new(FailureKind.Exception, step, eventType, $"the machine threw {exception.GetType().Name}: {exception.Message}", [], []);
 
+    /// <summary>A failure of the external program as a whole, at no particular step (<see cref="Step"/> is -1).</summary>
+    public static CycleFailure External(FailureKind kind, string what) => new(kind, -1, "", what, [], []);
+
     /// <summary>One line: <c>step 12 (PeerInfoReceived): invariant peer_plans_exact violated</c>.</summary>
-    public override string ToString() => $"step {Step} ({EventType}): {What}";
+    public override string ToString() => Step < 0 ? What : $"step {Step} ({EventType}): {What}";
 
     /// <summary>The description with one indented line per differing field.</summary>
     public string Describe() =>

@@ -155,12 +155,15 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 : null;
         }
 
-        private ulong Hash(TSnapshot snapshot)
+        private ulong Hash(TSnapshot snapshot) => HashOf(_canonical, snapshot);
+
+        /// <summary>FNV-1a of the canonical encoding of <paramref name="snapshot"/> (written with <paramref name="canonical"/>): a cycle's <see cref="CycleOutcome.FinalHash"/>.</summary>
+        internal static ulong HashOf(CanonicalWriter canonical, TSnapshot snapshot)
         {
-            _canonical.Reset();
-            TContract.WriteCanonical(_canonical, snapshot);
+            canonical.Reset();
+            TContract.WriteCanonical(canonical, snapshot);
             var hash = 0xCBF29CE484222325UL;
-            foreach (var b in _canonical.Written)
+            foreach (var b in canonical.Written)
             {
                 hash = (hash ^ b) * 0x100000001B3UL;
             }

@@ -83,9 +83,24 @@ public sealed class FailureStore
     /// <exception cref="OutputException">Either file could not be written; nothing partial is left.</exception>
     public FailureRecord Save(FailureRecord record, CycleSpec spec, ReadOnlySpan<byte> trace)
     {
-        var name = TraceFileName(spec);
-        AtomicFile.Write(_fs, Path.Combine(Directory, name), trace);
-        var stored = record with { Trace = name };
+        using var file = BeginTrace(spec);
+        file.Write(trace);
+        return Save(record, file);
+    }
+
+    /// <summary>
+    /// Starts the trace file of cycle <paramref name="spec"/>, to be written as it is produced and
+    /// saved with <see cref="Save(FailureRecord, PendingFile)"/> (or dropped by disposing it).
+    /// </summary>
+    /// <exception cref="OutputException">The file cannot be created.</exception>
+    public PendingFile BeginTrace(CycleSpec spec) => PendingFile.Create(_fs, Path.Combine(Directory, TraceFileName(spec)));
+
+    /// <summary>Commits the trace <paramref name="trace"/>, then writes <c>failures.json</c> with the record added; returns the record as stored.</summary>
+    /// <exception cref="OutputException">Either file could not be written; nothing partial is left.</exception>
+    public FailureRecord Save(FailureRecord record, PendingFile trace)
+    {
+        trace.Commit();
+        var stored = record with { Trace = Path.GetFileName(trace.Path) };
         var records = new List<FailureRecord>(_records) { stored };
         AtomicFile.Write(_fs, Path.Combine(Directory, IndexFile), JsonSerializer.SerializeToUtf8Bytes(records, SummaryJson.Default.ListFailureRecord));
         _records.Add(stored);

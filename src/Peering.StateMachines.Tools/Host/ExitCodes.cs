@@ -23,4 +23,7 @@ public static class ExitCodes
 
     /// <summary>Interrupted (Ctrl-C) before the end, with no failure found (128 + SIGINT).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM before the end, with no failure found (128 + SIGTERM; <c>replay-fuzz</c>).</summary>
+    public const int Terminated = 143;
 }

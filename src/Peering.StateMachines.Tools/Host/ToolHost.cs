@@ -4,7 +4,7 @@ namespace Peering.StateMachines.Tools;
 
 /// <summary>
 /// Turns a declared machine into a command-line tool: <c>replay</c>, <c>shrink</c>, <c>stats</c> and
-/// <c>diagram</c> from its declarations alone, <c>generate</c> and <c>fuzz</c> with an event source,
+/// <c>diagram</c> from its declarations alone, <c>generate</c>, <c>fuzz</c> and <c>replay-fuzz</c> with an event source,
 /// <c>explore</c> with an exploration world. Every command has the options, exit codes
 /// (<see cref="ExitCodes"/>), progress display and error format of <c>peering</c>, which is this host
 /// plus what only peering has.
@@ -85,6 +85,9 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <summary>The profile <c>generate</c> uses by default (the event source's first).</summary>
         public string? GenerateProfile { get; private set; }
 
+        /// <summary>What <c>replay-fuzz</c> knows of external implementations (null: the toolkit's defaults).</summary>
+        public ExternalImplementation? External { get; private set; }
+
         /// <summary>The exploration setup of <c>explore</c>, if any.</summary>
         public ExplorationSetup? Exploration { get; private set; }
 
@@ -108,6 +111,13 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             Events = events;
             FuzzProfile = fuzzProfile ?? events.Profiles[0];
             GenerateProfile = generateProfile ?? events.Profiles[0];
+            return this;
+        }
+
+        /// <summary>Configures <c>replay-fuzz</c> (which comes with the event source) for this machine's external implementations.</summary>
+        public Host WithExternal(ExternalImplementation external)
+        {
+            External = external ?? throw new ArgumentNullException(nameof(external));
             return this;
         }
 
@@ -153,6 +163,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             {
                 commands.Insert(0, FuzzCommand.Create(this, env));
                 commands.Insert(1, GenerateCommand.Create(this, env));
+                commands.Insert(2, ReplayFuzzCommand.Create(this, env));
             }
 
             if (Exploration is not null)

@@ -18,6 +18,9 @@ public sealed record Divergence(string File, long Line, long Step, string EventT
 /// <summary>What a replay did: inputs, traces and steps read, time taken, and the first divergence if any.</summary>
 public sealed record ReplayReport(int Files, long Traces, long Steps, TimeSpan Elapsed, Divergence? Divergence)
 {
+    /// <summary>The replay's observer stopped it before the end of its input.</summary>
+    public bool Stopped { get; init; }
+
     /// <summary>Steps per second.</summary>
     public double StepsPerSecond => Steps / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }
@@ -37,12 +40,15 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         private readonly Stream? _rewrite;
         private readonly StepEncoder _encoder = new();
         private readonly int _maxLineBytes;
+        private readonly IReplayObserver? _observer;
 
         /// <summary>A checking replayer, or a rewriting one when <paramref name="rewrite"/> is given.</summary>
-        public Replayer(Stream? rewrite = null, int maxLineBytes = LineReader.DefaultMaxLineBytes)
+        /// <param name="observer">Sees every agreeing step and every summary line, and may stop the replay.</param>
+        public Replayer(Stream? rewrite = null, int maxLineBytes = LineReader.DefaultMaxLineBytes, IReplayObserver? observer = null)
         {
             _rewrite = rewrite;
             _maxLineBytes = maxLineBytes;
+            _observer = observer;
         }
 
         /// <summary>Replays every source in order, stopping at the first divergence.</summary>
@@ -56,19 +62,19 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             foreach (var source in sources)
             {
                 files++;
-                var (fileSteps, fileTraces, divergence) = RunOne(source);
+                var (fileSteps, fileTraces, divergence, stopped) = RunOne(source);
                 steps += fileSteps;
                 traces += fileTraces;
-                if (divergence is not null)
+                if (divergence is not null || stopped)
                 {
-                    return new ReplayReport(files, traces, steps, clock.Elapsed, divergence);
+                    return new ReplayReport(files, traces, steps, clock.Elapsed, divergence) { Stopped = stopped };
                 }
             }
 
             return new ReplayReport(files, traces, steps, clock.Elapsed, null);
         }
 
-        private (long Steps, long Traces, Divergence? Divergence) RunOne(TraceInput source)
+        private (long Steps, long Traces, Divergence? Divergence, bool Stopped) RunOne(TraceInput source)
         {
             var cursor = new Cursor(_encoder);
             var sequence = default(TraceSequence);
@@ -86,6 +92,11 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 {
                     sequence.Summary(header.Events, at);
                     WriteRewrite(_encoder.EncodeSummary(header.Seed, header.Events));
+                    if (_observer?.Summary(at, header.Seed, header.Events) == false)
+                    {
+                        return (sequence.TotalSteps, sequence.Traces, null, true);
+                    }
+
                     continue;
                 }
 
@@ -105,6 +116,11 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 if (expected.SequenceEqual(line))
                 {
                     WriteRewrite(expected);
+                    if (_observer?.Agreed(at, header.Step, header.Event, cursor.After, cursor.AfterChecks) == false)
+                    {
+                        return (sequence.TotalSteps, sequence.Traces, null, true);
+                    }
+
                     continue;
                 }
 
@@ -119,12 +135,17 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 var divergence = CompareStructurally(line, at, header.Step, cursor);
                 if (divergence is not null)
                 {
-                    return (sequence.TotalSteps, sequence.Traces, divergence);
+                    return (sequence.TotalSteps, sequence.Traces, divergence, false);
+                }
+
+                if (_observer?.Agreed(at, header.Step, header.Event, cursor.After, cursor.AfterChecks) == false)
+                {
+                    return (sequence.TotalSteps, sequence.Traces, null, true);
                 }
             }
 
             sequence.Finish(source.Name, lines.LinesRead);
-            return (sequence.TotalSteps, sequence.Traces, null);
+            return (sequence.TotalSteps, sequence.Traces, null, false);
         }
 
         private static TraceHeader<TState, TEvent> Header(TraceLine parsed) => parsed switch
@@ -233,6 +254,12 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             private TState _from;
             private long _steps;
 
+            /// <summary>The snapshot after the last step.</summary>
+            public TSnapshot After => _after;
+
+            /// <summary>The checks of <see cref="After"/>.</summary>
+            public TChecks AfterChecks => _afterChecks;
+
             /// <summary>The last step as this machine did it (built only when a line needs the slow comparison).</summary>
             public OurStep Last => new(_before, _beforeChecks, _from, _after, _afterChecks, TContract.StateOf(_machine), TContract.EffectsOf(_machine).ToArray());
 
@@ -262,6 +289,20 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return encoder.EncodeStep(_steps++, _from, TContract.StateOf(_machine), e, _after, _afterChecks, TContract.EffectsOf(_machine));
             }
         }
+    }
+
+    /// <summary>
+    /// Sees a replay line by line, for checks beyond agreement (a differential campaign's): every
+    /// step line the machine agreed with, and every summary line. Returning false stops the replay
+    /// (<see cref="ReplayReport.Stopped"/>).
+    /// </summary>
+    public interface IReplayObserver
+    {
+        /// <summary>Step <paramref name="step"/> of the input (event <paramref name="e"/>) agreed; <paramref name="after"/> and <paramref name="afterChecks"/> are the machine's, and so the line's.</summary>
+        bool Agreed(LineContext at, long step, TEvent e, TSnapshot after, TChecks afterChecks);
+
+        /// <summary>A summary line closed a trace (its step count already checked).</summary>
+        bool Summary(LineContext at, ulong seed, long events);
     }
 
     /// <summary>Writes <paramref name="effects"/> as a JSON array.</summary>

@@ -16,6 +16,13 @@ public sealed record ShrinkOptions
 
     /// <summary>At most this long; the best trace so far is kept when it runs out.</summary>
     public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// An events-driven external implementation: the failure to keep is its disagreement with this
+    /// machine on the trace's events (each candidate's events are sent to it and its trace replayed),
+    /// and the shrunk trace is the one it writes for the kept events. Null: the machine alone decides.
+    /// </summary>
+    public ExternalSettings? EventsDriver { get; init; }
 }
 
 /// <summary>What a shrink did: the failure before and after, steps before and after, candidates tried, and the shrunk trace.</summary>
@@ -84,7 +91,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
             var oracle = Classify(memory, bytes, events);
             var search = new Search(oracle, _options, clock);
-            var current = search.Test([.. events.Take((int)oracle.Original.Step + 1)]) ?? throw new NothingToShrinkException("the failure does not reproduce");
+            var current = search.Test([.. events.Take(Through(oracle.Original, events.Count))]) ?? throw new NothingToShrinkException("the failure does not reproduce");
             for (var round = 0; round < 8 && !search.Exhausted; round++)
             {
                 var before = current;
@@ -127,9 +134,22 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             return buffer.ToArray();
         }
 
-        // Which way does the input fail? A divergence first (what replay reports), else the fuzz checks.
+        // The events a failure needs: through its step, or all of them for a failure of the whole run (step -1).
+        private static int Through(CycleFailure failure, int count) => failure.Step < 0 ? count : (int)Math.Min(failure.Step + 1, count);
+
+        // Which way does the input fail? Against an external program, the way they disagree; else a
+        // divergence first (what replay reports), else the fuzz checks.
         private Oracle Classify(TraceInput memory, byte[] bytes, List<TEvent> events)
         {
+            if (_options.EventsDriver is { } driver)
+            {
+                var external = new ExternalCycles(new FuzzSettings { RequiredChecks = _options.RequiredChecks }, driver, [], "shrink");
+                var disagreement = external.Check(events, 0)
+                    ?? throw new NothingToShrinkException($"{driver.Command.Program} agrees with this machine on the trace's {events.Count} events"
+                        + string.Concat(_options.RequiredChecks.Select(c => $", and {c} is true")));
+                return new ExternalOracle(disagreement, external);
+            }
+
             Divergence? divergence = null;
             try
             {
@@ -181,6 +201,19 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             {
                 using var output = new MemoryStream();
                 _runner.RunEvents(events, 0, output);
+                return output.ToArray();
+            }
+        }
+
+        /// <summary>An events-driven external program's disagreement: the shrunk trace is what it writes for the kept events.</summary>
+        private sealed class ExternalOracle(CycleFailure original, ExternalCycles external) : Oracle(original)
+        {
+            public override CycleFailure? Evaluate(IReadOnlyList<TEvent> events) => external.Check(events, 0);
+
+            public override byte[] Write(IReadOnlyList<TEvent> events)
+            {
+                using var output = new MemoryStream();
+                external.Check(events, 0, output);
                 return output.ToArray();
             }
         }
@@ -284,7 +317,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 Tests++;
                 var failure = oracle.Evaluate(candidate);
                 IReadOnlyList<TEvent>? kept = failure is not null && failure.SameWayAs(oracle.Original)
-                    ? [.. candidate.Take((int)Math.Min(failure.Step + 1, candidate.Count))]
+                    ? [.. candidate.Take(Through(failure, candidate.Count))]
                     : null;
                 _seen[key] = kept;
                 return kept;

@@ -25,6 +25,9 @@ public sealed class TraceInput
     /// <summary>A file.</summary>
     public static TraceInput File(string path) => new(path, () => System.IO.File.OpenRead(path));
 
+    /// <summary>A stream opened by <paramref name="open"/> (a pipe from another program), named <paramref name="name"/> in reports.</summary>
+    public static TraceInput FromStream(string name, Func<Stream> open) => new(name, open);
+
     /// <summary>An in-memory trace (tests, fuzz round trips).</summary>
     public static TraceInput Memory(string name, byte[] bytes) => new(name, () => new MemoryStream(bytes, writable: false));
 

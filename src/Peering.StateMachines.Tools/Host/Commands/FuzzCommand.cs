@@ -12,89 +12,23 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         public static Command Create(Host host, ToolEnvironment env)
         {
             var source = host.Events!;
-            var profile = new Option<string>("--profile") { Description = "Event mix", DefaultValueFactory = _ => host.FuzzProfile! };
-            profile.AcceptOnlyFromAmong([.. source.Profiles]);
-            var cycles = new Option<long>("--cycles") { Description = "Cycles in the campaign (each a generated trace)", DefaultValueFactory = _ => 64 };
-            var range = new Option<long[]>("--event-range")
-            {
-                Description = "Each cycle's --events bound is drawn from [MIN, MAX] (default 32 1024)",
-                HelpName = "MIN MAX",
-                Arity = new ArgumentArity(2, 2),
-                AllowMultipleArgumentsPerToken = true,
-            };
-            var events = new Option<long?>("--events") { Description = "Every cycle's --events bound (instead of --event-range)" };
-            var seed = new Option<ulong>("--seed") { Description = "Campaign seed; each cycle's seed is derived from it", DefaultValueFactory = _ => 42 };
-            var jobs = new Option<int>("--jobs") { Description = "Threads (default: the processor count); results do not depend on it", DefaultValueFactory = _ => Environment.ProcessorCount };
-            var stop = new Option<bool>("--stop-on-first-failure") { Description = "Stop at the first failing cycle (the lowest failing index)" };
-            var save = new Option<string?>("--save-failure-traces") { Description = "Write each failing cycle's trace and failures.json here", HelpName = "DIR" };
-            var shard = new Option<string?>("--shard") { Description = "Run shard K of N: the cycles whose index mod N is K-1", HelpName = "K/N" };
-            var json = new Option<string?>("--json") { Description = "Write the machine-readable summary here", HelpName = "FILE" };
+            var options = new CampaignOptions(host, "Cycles in the campaign (each a generated trace)");
             var noRoundTrip = new Option<bool>("--no-roundtrip") { Description = "Skip the JSONL round trip (invariants are still checked on every step)" };
-            var merge = new Option<string[]>("--merge")
-            {
-                Description = "Merge the --json summaries of shards of one campaign instead of running one",
-                HelpName = "FILE",
-                AllowMultipleArgumentsPerToken = true,
-            };
-            var (require, aliases) = RequireOptions(host);
-            var command = new Command("fuzz", "Run a randomized campaign: generate traces in process, check every invariant after every step, verify the JSONL round trip")
-            {
-                profile, cycles, range, events, seed, jobs, stop, save, require, shard, json, noRoundTrip, merge,
-            };
-            foreach (var alias in aliases)
-            {
-                command.Options.Add(alias);
-            }
-
+            var command = new Command("fuzz", "Run a randomized campaign: generate traces in process, check every invariant after every step, verify the JSONL round trip");
+            options.AddTo(command, noRoundTrip);
             command.SetAction(r =>
             {
-                if (r.GetValue(merge) is { Length: > 0 } parts)
+                if (r.GetValue(options.Merge) is { Length: > 0 } parts)
                 {
-                    return Merge(host, env, parts, r.GetValue(json));
+                    return Merge(host, env, parts, r.GetValue(options.Json), CampaignSummary.FormatOf(host.Name));
                 }
 
-                var eventRange = r.GetValue(range) is { Length: > 0 } given ? given : null;
-                var fixedEvents = r.GetValue(events);
-                if (eventRange is not null && fixedEvents is not null)
+                if (options.Parse(host, env, r) is not { } settings)
                 {
-                    return host.UsageError(env, "--events and --event-range are exclusive");
+                    return ExitCodes.Usage;
                 }
 
-                var (min, max) = fixedEvents is { } n ? (n, n) : eventRange is [var a, var b] ? (a, b) : (32L, 1024L);
-                if (min < 0 || min > max)
-                {
-                    return host.UsageError(env, $"--event-range {min} {max}: need 0 <= MIN <= MAX");
-                }
-
-                if (r.GetValue(cycles) < 1 || r.GetValue(jobs) < 1)
-                {
-                    return host.UsageError(env, "--cycles and --jobs must be at least 1");
-                }
-
-                var part = Shard.All;
-                if (r.GetValue(shard) is { } text && !Shard.TryParse(text, out part))
-                {
-                    return host.UsageError(env, $"--shard {text}: expected K/N with 1 <= K <= N");
-                }
-
-                if (RequiredChecks(host, r, require, aliases) is not { } required)
-                {
-                    return host.UsageError(env, $"--require-check: not a check of {TContract.Definition.Name} (its checks: {string.Join(", ", TContract.Definition.Checks)})");
-                }
-
-                var settings = new FuzzSettings
-                {
-                    Profile = r.GetValue(profile)!,
-                    Cycles = r.GetValue(cycles),
-                    MinEvents = min,
-                    MaxEvents = max,
-                    Seed = r.GetValue(seed),
-                    RoundTrip = !r.GetValue(noRoundTrip),
-                    RequiredChecks = required,
-                    StopOnFirstFailure = r.GetValue(stop),
-                    Shard = part,
-                };
-                return Run(host, env, source, settings, r.GetValue(jobs), r.GetValue(save), r.GetValue(json));
+                return Run(host, env, source, settings with { RoundTrip = !r.GetValue(noRoundTrip) }, r.GetValue(options.Jobs), r.GetValue(options.Save), r.GetValue(options.Json));
             });
             return command;
         }
@@ -102,39 +36,58 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <summary>Runs a campaign and reports it; the exit code.</summary>
         public static int Run(Host host, ToolEnvironment env, IEventSource<TSnapshot, TEvent> source, FuzzSettings settings, int jobs, string? failureDirectory, string? jsonPath)
         {
-            FailureStore? store = null;
-            if (failureDirectory is not null)
+            if (!TryOpenStore(host, env, failureDirectory, out var store))
             {
-                try
-                {
-                    store = FailureStore.Open(failureDirectory, env.FileSystem);
-                }
-                catch (OutputException x)
-                {
-                    env.Error.WriteLine($"{host.Name}: {x.Message}");
-                    return ExitCodes.Output;
-                }
+                return ExitCodes.Output;
             }
 
             var campaign = new Campaign(settings, source, host.Name, store, jobs);
-            var display = new ProgressDisplay(() => CampaignText.Progress(campaign.Progress), env);
-            env.Out.WriteLine(CampaignText.Header(settings, campaign.Jobs));
+            return Run(host, env, campaign, CampaignText.Header(settings, campaign.Jobs), "fuzz", failureDirectory, jsonPath, env.Cancellation);
+        }
+
+        /// <summary>Opens the failure directory, if any, before any cycle runs; false after reporting why it cannot be written.</summary>
+        public static bool TryOpenStore(Host host, ToolEnvironment env, string? failureDirectory, out FailureStore? store)
+        {
+            store = null;
+            if (failureDirectory is null)
+            {
+                return true;
+            }
+
+            try
+            {
+                store = FailureStore.Open(failureDirectory, env.FileSystem);
+                return true;
+            }
+            catch (OutputException x)
+            {
+                env.Error.WriteLine($"{host.Name}: {x.Message}");
+                return false;
+            }
+        }
+
+        /// <summary>Runs <paramref name="campaign"/> under the progress display, printing the header, each failure and the summary; the exit code.</summary>
+        public static int Run(Host host, ToolEnvironment env, Campaign campaign, string header, string command, string? failureDirectory, string? jsonPath, CancellationToken cancellation)
+        {
+            var display = new ProgressDisplay(() => CampaignText.Progress(campaign.Progress, command), env);
+            env.Out.WriteLine(header);
             campaign.FailureFound += record => display.Print(CampaignText.Failure(record, failureDirectory));
             CampaignSummary summary;
             using (display.Start())
             {
-                summary = campaign.Run(env.Cancellation);
+                summary = campaign.Run(cancellation);
             }
 
             return Report(host, env, summary, jsonPath);
         }
 
-        private static int Merge(Host host, ToolEnvironment env, string[] paths, string? jsonPath)
+        /// <summary>Merges the summaries at <paramref name="paths"/> (of the format <paramref name="format"/>) and reports them; the exit code.</summary>
+        public static int Merge(Host host, ToolEnvironment env, string[] paths, string? jsonPath, string format)
         {
             CampaignSummary merged;
             try
             {
-                merged = CampaignSummary.Merge([.. paths.Select(path => CampaignSummary.FromJson(File.ReadAllBytes(path), host.Name))]);
+                merged = CampaignSummary.Merge([.. paths.Select(path => CampaignSummary.Read(File.ReadAllBytes(path), format))]);
             }
             catch (Exception x) when (x is FormatException or IOException or UnauthorizedAccessException)
             {
@@ -150,7 +103,8 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             return Report(host, env, merged, jsonPath);
         }
 
-        private static int Report(Host host, ToolEnvironment env, CampaignSummary summary, string? jsonPath)
+        /// <summary>Prints the summary line, writes the JSON summary; the exit code of the campaign.</summary>
+        public static int Report(Host host, ToolEnvironment env, CampaignSummary summary, string? jsonPath)
         {
             env.Out.WriteLine(CampaignText.Summary(summary));
             if (summary.OutputError is not null)

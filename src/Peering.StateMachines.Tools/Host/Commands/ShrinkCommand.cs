@@ -14,9 +14,14 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             var maxTests = new Option<int>("--max-tests") { Description = "Try at most this many candidate traces", DefaultValueFactory = _ => 100_000 };
             var maxSeconds = new Option<double>("--max-seconds") { Description = "Stop shrinking after this long, keeping the best trace so far", DefaultValueFactory = _ => 300 };
             var (require, aliases) = RequireOptions(host);
+            var driver = new Option<string?>("--events-driver")
+            {
+                Description = "Shrink the disagreement with this events-driven program (as replay-fuzz --events-driver runs it): the result is its trace of the kept events",
+                HelpName = "CMD",
+            };
             var command = new Command("shrink", "Reduce a failing trace (a divergence, an invariant violation, a round-trip failure) to a minimal one that fails the same way")
             {
-                trace, output, require, maxTests, maxSeconds,
+                trace, output, require, maxTests, maxSeconds, driver,
             };
             foreach (var alias in aliases)
             {
@@ -31,6 +36,16 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
 
                 var options = new ShrinkOptions { RequiredChecks = required, MaxTests = r.GetValue(maxTests), MaxTime = TimeSpan.FromSeconds(r.GetValue(maxSeconds)) };
+                if (r.GetValue(driver) is { } text)
+                {
+                    if (ReplayFuzzCommand.EventsDriver(host, env, text) is not { } external)
+                    {
+                        return ExitCodes.Usage;
+                    }
+
+                    options = options with { EventsDriver = external };
+                }
+
                 return Run(host, env, r.GetValue(trace)!, r.GetValue(output)!, options);
             });
             return command;
