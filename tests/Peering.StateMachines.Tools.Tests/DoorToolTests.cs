@@ -55,7 +55,7 @@ public sealed class DoorToolTests : IDisposable
     {
         var help = Run("--help");
         Assert.Equal(0, help.Exit);
-        foreach (var command in new[] { "fuzz", "generate", "replay", "stats", "shrink", "diagram", "explore" })
+        foreach (var command in new[] { "fuzz", "generate", "replay-fuzz", "replay", "stats", "shrink", "diagram", "explore" })
         {
             Assert.Contains(command, help.Out);
         }
@@ -125,6 +125,65 @@ public sealed class DoorToolTests : IDisposable
         Assert.IsType<LockDoor>(events[0]);
         Assert.All(events.Skip(1), e => Assert.IsType<Kick>(e));
         Assert.Equal([DoorExploration.PlantedInvariant], Door.EvaluateInvariants(DoorTools.TraceReader.ReadSteps(TraceInput.File(shrunk)).Last().Step.After).Violations());
+    }
+
+    [Fact]
+    public void Replay_fuzz_checks_the_door_against_an_external_program_and_finds_the_step_it_gets_wrong()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // The "external implementation": a script that prints the trace of the seed it is asked for
+        // (its fourth argument, in the default form --profile P --seed S --events E), from files written here.
+        var settings = new FuzzSettings { Cycles = 3, MinEvents = 10, MaxEvents = 30 };
+        var clean = Directory.CreateDirectory(Path.Combine(_dir, "clean")).FullName;
+        var tampered = Directory.CreateDirectory(Path.Combine(_dir, "tampered")).FullName;
+        long steps = 0;
+        string? changed = null;
+        for (var i = 0; i < settings.Cycles; i++)
+        {
+            var spec = settings.Cycle(i);
+            using var output = new MemoryStream();
+            steps += DoorTools.TraceWriter.Generate(output, DoorExploration.Events, "default", spec.Seed, spec.EventsBound);
+            var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            File.WriteAllLines(Path.Combine(clean, $"{spec.Seed}.jsonl"), lines);
+            if (i == 1)
+            {
+                // One number of step 2's after snapshot, off by one.
+                var line = JsonNode.Parse(lines[2])!;
+                var after = line["after"]!.AsObject();
+                changed = after.First(p => p.Value is JsonValue v && v.TryGetValue<long>(out _)).Key;
+                after[changed] = after[changed]!.GetValue<long>() + 1;
+                lines[2] = line.ToJsonString();
+            }
+
+            File.WriteAllLines(Path.Combine(tampered, $"{spec.Seed}.jsonl"), lines);
+        }
+
+        // EventSource.Create: exactly --events events a trace.
+        Assert.Equal(Enumerable.Range(0, 3).Sum(i => settings.Cycle(i).EventsBound), steps);
+        string Program(string traces)
+        {
+            var path = Path.Combine(_dir, Path.GetFileName(traces) + ".sh");
+            File.WriteAllText(path, $"#!/bin/sh\nexec cat '{traces}'/\"$4\".jsonl\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            return path;
+        }
+
+        var agree = Run("replay-fuzz", "--against", Program(clean), "--cycles", "3", "--event-range", "10", "30", "--jobs", "2");
+        Assert.Equal(0, agree.Exit);
+        Assert.Contains($"3 cycles, {steps} steps, 0 failures", agree.Out);
+
+        var failures = Path.Combine(_dir, "replay-fuzz-failures");
+        var differ = Run("replay-fuzz", "--against", Program(tampered), "--cycles", "3", "--event-range", "10", "30", "--save-failure-traces", failures);
+        Assert.Equal(ExitCodes.Failure, differ.Exit);
+        using var records = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(failures, "failures.json")));
+        var record = Assert.Single(records.RootElement.EnumerateArray().ToList());
+        Assert.Equal((1, 2, "divergence"), (record.GetProperty("cycle").GetInt32(), record.GetProperty("step").GetInt32(), record.GetProperty("kind").GetString()));
+        Assert.Equal($"$.after.{changed}", Assert.Single(record.GetProperty("differences").EnumerateArray()).GetProperty("path").GetString());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(tampered, $"{settings.Cycle(1).Seed}.jsonl")), File.ReadAllBytes(Path.Combine(failures, record.GetProperty("trace").GetString()!)));
     }
 
     [Fact]

@@ -11,8 +11,11 @@ public static class ReferenceCorpus
     /// <summary>The skip reason when the corpus is missing.</summary>
     public const string MissingReason = "../shared/conformance not found beside the repository: the reference traces are needed for conformance tests";
 
+    /// <summary>The <c>../shared</c> directory beside the repository, or null when it is absent.</summary>
+    public static string? Shared { get; } = FindShared();
+
     /// <summary>The conformance directory, or null when it is absent.</summary>
-    public static string? Directory { get; } = Find();
+    public static string? Directory { get; } = Shared is { } shared && System.IO.Directory.Exists(Path.Combine(shared, "conformance")) ? Path.Combine(shared, "conformance") : null;
 
     /// <summary>The three sets, as the manifests list them.</summary>
     public static readonly string[] Sets = ["lean-core", "full", "wide"];
@@ -51,14 +54,14 @@ public static class ReferenceCorpus
         return rows;
     }
 
-    private static string? Find()
+    private static string? FindShared()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Peering.sln")))
             {
-                var corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance"));
-                return System.IO.Directory.Exists(corpus) ? corpus : null;
+                var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+                return System.IO.Directory.Exists(shared) ? shared : null;
             }
         }
 

@@ -7,9 +7,10 @@ namespace Peering.StateMachines.Tools;
 /// <c>{profile}</c>, <c>{seed}</c> and <c>{events}</c> (the cycle's <c>--events</c> bound, or the
 /// number of events sent). It is split into words as a POSIX shell splits them (whitespace
 /// separates; <c>'...'</c> is literal; <c>"..."</c> is literal except for <c>\"</c> and <c>\\</c>;
-/// a backslash outside quotes escapes the next character), but no shell runs it: there is no
-/// expansion, pipe or redirection (write <c>sh -c '...'</c> for those), so a value can never be
-/// read as shell syntax. <c>{{</c> and <c>}}</c> are literal braces. A template without any
+/// a backslash outside quotes escapes the next character), and placeholders are filled where a
+/// shell would expand a variable: outside quotes and within double quotes, not within single ones.
+/// No shell runs it: there is no expansion, pipe or redirection (write <c>sh -c '...'</c> for those),
+/// so a value can never be read as shell syntax. <c>{{</c> and <c>}}</c> are literal braces. A template without any
 /// placeholder gets the default argument form appended (for the reference, <c>--profile {profile}
 /// --seed {seed} --events {events}</c>), so a bare program path is enough.
 /// </summary>

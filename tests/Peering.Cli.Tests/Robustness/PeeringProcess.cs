@@ -21,28 +21,7 @@ public static class PeeringProcess
     /// <summary>Runs <c>peering</c> with <paramref name="args"/>; <paramref name="environment"/> adds variables.</summary>
     public static CliRun Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "peering.dll");
-        Assert.True(File.Exists(dll), $"{dll} not found: the CLI project must be referenced by the tests");
-        var info = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
+        using var process = Start(args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
@@ -55,8 +34,45 @@ public static class PeeringProcess
         return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>The peering.dll built beside the tests.</summary>
+    public static string Dll
+    {
+        get
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "peering.dll");
+            Assert.True(File.Exists(dll), $"{dll} not found: the CLI project must be referenced by the tests");
+            return dll;
+        }
+    }
+
+    /// <summary>Starts <c>peering</c> with <paramref name="args"/> (standard input closed, output and error redirected); the caller waits for it.</summary>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        return process;
+    }
+
     /// <summary>The dotnet host running these tests (so the same runtime runs the command).</summary>
-    private static string DotnetHost()
+    public static string DotnetHost()
     {
         var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))

@@ -16,7 +16,7 @@ public sealed class FuzzCommandTests : IDisposable
 
     private static readonly Regex SummaryLine = new(@"^(\d+) cycles, ([\d,]+) steps, (\d+) failures? .*; digest ([0-9a-f]{16})$", RegexOptions.Multiline);
 
-    private static (long Cycles, long Steps, int Failures, string Digest) Summary(string stdout)
+    internal static (long Cycles, long Steps, int Failures, string Digest) Summary(string stdout)
     {
         var m = SummaryLine.Match(stdout);
         Assert.True(m.Success, stdout);
