@@ -15,7 +15,7 @@ namespace Peering.Cli.Tests;
 public sealed partial class DiagramCommandTests
 {
     /// <summary>The repository root (the directory holding Peering.sln above the test binaries).</summary>
-    private static string RepoRoot { get; } = FindRepoRoot();
+    internal static string RepoRoot { get; } = FindRepoRoot();
 
     private static string FindRepoRoot()
     {

@@ -19,9 +19,9 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 public static class PeeringProcess
 {
     /// <summary>Runs <c>peering</c> with <paramref name="args"/>; <paramref name="environment"/> adds variables.</summary>
-    public static CliRun Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    public static CliRun Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        using var process = Start(args, environment);
+        using var process = Start(args, environment, workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
@@ -46,7 +46,7 @@ public static class PeeringProcess
     }
 
     /// <summary>Starts <c>peering</c> with <paramref name="args"/> (standard input closed, output and error redirected); the caller waits for it.</summary>
-    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -54,6 +54,7 @@ public static class PeeringProcess
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         info.ArgumentList.Add(Dll);
         foreach (var arg in args)

@@ -23,24 +23,48 @@ public sealed class ReferenceProgramTests(ITestOutputHelper output) : IDisposabl
 
     private static string EventsDriver => ReferencePrograms.EventsDriver;
 
-    [ReferenceFact]
-    public void The_reference_projects_CI_campaign_runs_clean_against_cross_validate()
+    // The commands of the README's section for users of the reference project: the script's, then this tool's.
+    private static (List<string> Script, List<string> Ours) ReadmeCommands()
     {
-        // The reference's .github/workflows/ci.yml, with this checker in place of the Lean one: 256
-        // lean-core cycles requiring the image invariant, then 24 full cycles; events 32..1024, 4 jobs.
-        string[] common = ["replay-fuzz", "--cross-validate", CrossValidate, "--event-range", "32", "1024", "--jobs", "4", "--stop-on-first-failure"];
-        var clock = Stopwatch.StartNew();
-        var lean = PeeringProcess.Run([.. common, "--profile", "lean-core", "--cycles", "256", "--save-failure-traces", _standIns.NewDirectory("lean-core-fuzz"), "--require-cpp-image-invariant"]);
-        var full = PeeringProcess.Run([.. common, "--profile", "full", "--cycles", "24", "--save-failure-traces", _standIns.NewDirectory("full-fuzz")]);
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s:\n{lean.Stdout}{full.Stdout}");
-        Assert.Equal(0, lean.ExitCode);
-        Assert.Equal(0, full.ExitCode);
-        var (cycles, steps, failures, _) = FuzzCommandTests.Summary(lean.Stdout);
-        Assert.Equal((256L, 0), (cycles, failures));
+        var readme = File.ReadAllText(Path.Combine(DiagramCommandTests.RepoRoot, "README.md")).ReplaceLineEndings("\n");
+        var section = readme.IndexOf("## For users of the reference project", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no section for users of the reference project");
+        var text = readme[section..readme.IndexOf("\n## ", section + 1, StringComparison.Ordinal)].Replace("\\\n", " ");
+        var lines = text.Split('\n').Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        return ([.. lines.Where(l => l.StartsWith("python3 scripts/replay_fuzz.py ", StringComparison.Ordinal))],
+            [.. lines.Where(l => l.StartsWith("peering replay-fuzz ", StringComparison.Ordinal))]);
+    }
 
-        // GENERATOR.md §3: a trace of bound E has between min(50, E) + 1 and E + 1 steps.
-        Assert.InRange(steps, 256 * 51, 256 * 1025);
-        Assert.Equal((24L, 0), (FuzzCommandTests.Summary(full.Stdout).Cycles, FuzzCommandTests.Summary(full.Stdout).Failures));
+    [ReferenceFact]
+    public void The_readmes_replacement_for_the_reference_CI_runs_clean_against_cross_validate()
+    {
+        // The reference's .github/workflows/ci.yml: 256 lean-core cycles requiring the image invariant,
+        // then 24 full cycles; events 32..1024, 4 jobs. The switch is the program name.
+        var (script, ours) = ReadmeCommands();
+        Assert.Equal(2, ours.Count);
+        Assert.Equal(script.Select(c => c["python3 scripts/replay_fuzz.py ".Length..]), ours.Select(c => c["peering replay-fuzz ".Length..]));
+
+        // Run from a directory laid out like the reference repository, where the script's default program is.
+        var repository = Directory.CreateDirectory(Path.Combine(_standIns.Directory, "reference-repository")).FullName;
+        Directory.CreateDirectory(Path.Combine(repository, "build", "cpp"));
+        File.CreateSymbolicLink(Path.Combine(repository, "build", "cpp", "cross_validate"), CrossValidate);
+        var clock = Stopwatch.StartNew();
+        foreach (var command in ours)
+        {
+            var args = command.Split(' ')[2..];
+            var run = PeeringProcess.Run(["replay-fuzz", .. args], timeout: TimeSpan.FromMinutes(10), workingDirectory: repository);
+            output.WriteLine(run.Stdout);
+            Assert.Equal(0, run.ExitCode);
+            var cycles = long.Parse(args[Array.IndexOf(args, "--cycles") + 1]);
+            var (ran, steps, failures, _) = FuzzCommandTests.Summary(run.Stdout);
+            Assert.Equal((cycles, 0), (ran, failures));
+
+            // GENERATOR.md §3: a trace of bound E has between min(50, E) + 1 and E + 1 steps.
+            Assert.InRange(steps, cycles * 51, cycles * 1025);
+            Assert.True(Directory.Exists(Path.Combine(repository, args[Array.IndexOf(args, "--save-failure-traces") + 1])));
+        }
+
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [ReferenceFact]

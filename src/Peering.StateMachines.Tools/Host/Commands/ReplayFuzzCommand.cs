@@ -37,6 +37,10 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         {
             var setup = host.External ?? new ExternalImplementation();
             var options = new CampaignOptions(host, "Cycles in the campaign (each a run of the external program)");
+
+            // A job is a pipeline, the program writing while this process replays: two per core keep both busy.
+            options.Jobs.DefaultValueFactory = _ => 2 * Environment.ProcessorCount;
+            options.Jobs.Description = "Cycles run at once (default: twice the processor count); results do not depend on it";
             var against = new Option<string?>("--against")
             {
                 Description = "The program that writes each cycle's trace, as a command line with {profile}, {seed} and {events}"
@@ -55,8 +59,16 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 HelpName = "TRACE",
                 AllowMultipleArgumentsPerToken = true,
             };
-            var timeout = new Option<double>("--timeout") { Description = "Seconds a cycle's program may run before it is killed and the cycle fails", DefaultValueFactory = _ => 60 };
-            var maxOutput = new Option<long>("--max-output-mb") { Description = "MiB a cycle's program may write before it is killed and the cycle fails", DefaultValueFactory = _ => 1024 };
+            var timeout = new Option<double>("--timeout")
+            {
+                Description = "Seconds a cycle's program may run before it is killed and the cycle fails",
+                DefaultValueFactory = _ => DefaultLimits.Timeout.TotalSeconds,
+            };
+            var maxOutput = new Option<long>("--max-output-mb")
+            {
+                Description = "MiB a cycle's program may write before it is killed and the cycle fails",
+                DefaultValueFactory = _ => DefaultLimits.MaxOutputBytes >> 20,
+            };
             var command = new Command("replay-fuzz", "Run a differential campaign: an external program writes each cycle's trace, and every step is replay-checked against this machine");
             options.AddTo(command, against, driver, eventsOf, timeout, maxOutput);
             foreach (var (alias, name) in setup.Aliases)
