@@ -13,7 +13,7 @@ internal interface IExprScope
 {
     StateExpr Local(ILocalSymbol local);
 
-    StateExpr Capture(CaptureId id);
+    StateExpr Capture(IFlowCaptureReferenceOperation reference);
 
     StateExpr Parameter(IParameterSymbol parameter);
 }
@@ -74,7 +74,7 @@ internal sealed class ExprBuilder
             case IConversionOperation conversion:
                 return PreservesValue(conversion) ? Build(conversion.Operand) : StateExpr.Unknown;
             case IFlowCaptureReferenceOperation capture:
-                return _scope.Capture(capture.Id);
+                return _scope.Capture(capture);
             case ILocalReferenceOperation local:
                 return _scope.Local(local.Local);
             case IParameterReferenceOperation parameter:
@@ -358,7 +358,7 @@ internal sealed class FunctionBuilder : IExprScope
 
     public StateExpr Local(ILocalSymbol local) => _indices.TryGetValue(local, out var index) ? new LocalExpr(index) : StateExpr.Unknown;
 
-    public StateExpr Capture(CaptureId id) => StateExpr.Unknown;
+    public StateExpr Capture(IFlowCaptureReferenceOperation reference) => StateExpr.Unknown;
 
     public StateExpr Parameter(IParameterSymbol parameter) =>
         parameter.RefKind == RefKind.None ? new ParameterExpr(parameter.Ordinal) : StateExpr.Unknown;

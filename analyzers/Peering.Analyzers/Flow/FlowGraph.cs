@@ -214,7 +214,7 @@ internal sealed class FlowGraph
             }
         }
 
-        var guards = new GuardReader(cfg, model, blockSteps, captures, locals, new LocalAssignments(root), regions);
+        var guards = new GuardReader(cfg, model, root, blockSteps, captures, locals, regions);
 
         // Pass 2: edges (with state guards) and exception-handling regions.
         var blocks = ImmutableArray.CreateBuilder<FlowBlock>(count);
@@ -284,8 +284,8 @@ internal sealed class FlowGraph
 
                 switch (region.Kind)
                 {
-                    case ControlFlowRegionKind.Filter when region.EnclosingRegion?.EnclosingRegion is { } tryAndCatch:
-                        AddTryAndFilters(tryAndCatch);
+                    case ControlFlowRegionKind.Filter when region.EnclosingRegion is { EnclosingRegion: { } tryAndCatch } handler:
+                        AddTryAndFilters(tryAndCatch, handler);
                         break;
                     case ControlFlowRegionKind.Catch when region.EnclosingRegion is { Kind: ControlFlowRegionKind.FilterAndHandler } handler:
                         // Reached through the filter's edge; the finally blocks in the try run in between.
@@ -299,7 +299,7 @@ internal sealed class FlowGraph
 
                         break;
                     case ControlFlowRegionKind.Catch when region.EnclosingRegion is { } tryAndCatch:
-                        AddTryAndFilters(tryAndCatch);
+                        AddTryAndFilters(tryAndCatch, region);
                         break;
                     case ControlFlowRegionKind.Finally when region.EnclosingRegion is { } tryAndFinally:
                         if (Regions.TryOf(tryAndFinally) is { } tried)
@@ -316,14 +316,15 @@ internal sealed class FlowGraph
                 }
             }
 
-            void AddTryAndFilters(ControlFlowRegion owner)
+            // A handler is entered from every state of the try and of the filters tried before it.
+            void AddTryAndFilters(ControlFlowRegion owner, ControlFlowRegion handler)
             {
                 if (Regions.TryOf(owner) is { } tried)
                 {
                     unions.Add(regions.Id(tried));
                 }
 
-                foreach (var filter in Regions.FiltersOf(owner))
+                foreach (var filter in Regions.FiltersOf(owner, handler))
                 {
                     unions.Add(regions.Id(filter));
                 }
@@ -507,8 +508,8 @@ internal static class Regions
             ? owner.NestedRegions[0]
             : null;
 
-    /// <summary>The filter regions of a TryAndCatch region's catch clauses.</summary>
-    public static IEnumerable<ControlFlowRegion> FiltersOf(ControlFlowRegion owner)
+    /// <summary>The filter regions of a TryAndCatch region's catch clauses (those before <paramref name="before"/>, when given).</summary>
+    public static IEnumerable<ControlFlowRegion> FiltersOf(ControlFlowRegion owner, ControlFlowRegion? before = null)
     {
         if (owner.Kind != ControlFlowRegionKind.TryAndCatch)
         {
@@ -517,6 +518,11 @@ internal static class Regions
 
         foreach (var handler in owner.NestedRegions)
         {
+            if (handler == before)
+            {
+                yield break;
+            }
+
             if (handler.Kind == ControlFlowRegionKind.FilterAndHandler && handler.NestedRegions.Length > 0
                 && handler.NestedRegions[0].Kind == ControlFlowRegionKind.Filter)
             {
@@ -622,17 +628,21 @@ internal sealed class Definition
 /// Reads state guards: a branch condition becomes a <see cref="StateExpr"/> over the machine's
 /// <c>State</c>. A flow capture (the value of a <c>switch</c>, a part of <c>?:</c>, ...) or a local
 /// assigned once (a copy <c>var s = State</c>, a <c>bool</c> from a state test) stands for the
-/// value it was defined with only while no transition or procedure call can have run between the
-/// definition and the test (on any path, including through exception handlers); otherwise the
-/// stored value may no longer describe the state, and it is unknown.
+/// expression it was defined with (read from the original operation tree, so that a
+/// <c>switch</c> or <c>?:</c> the graph split into blocks keeps its per-state meaning) only while
+/// no transition or procedure call can have run in that expression, or between its definition
+/// and the test on any path (including through exception handlers); otherwise the stored value
+/// may no longer describe the state, and it is unknown.
 /// </summary>
 internal sealed class GuardReader : IExprScope
 {
     private readonly ControlFlowGraph _cfg;
+    private readonly MachineModel _model;
     private readonly ImmutableArray<FlowStep>[] _steps;
     private readonly Dictionary<CaptureId, List<Definition>> _captures;
     private readonly Dictionary<ILocalSymbol, List<Definition>> _locals;
     private readonly LocalAssignments _assignments;
+    private readonly Dictionary<SyntaxNode, IOperation> _originals = new();
     private readonly Dictionary<(int, int), bool> _dirty = new();
     private readonly List<int>[] _exceptionTargets;
     private readonly ExprBuilder _builder;
@@ -641,18 +651,28 @@ internal sealed class GuardReader : IExprScope
     public GuardReader(
         ControlFlowGraph cfg,
         MachineModel model,
+        IOperation root,
         ImmutableArray<FlowStep>[] steps,
         Dictionary<CaptureId, List<Definition>> captures,
         Dictionary<ILocalSymbol, List<Definition>> locals,
-        LocalAssignments assignments,
         RegionIds regions)
     {
         _cfg = cfg;
+        _model = model;
         _steps = steps;
         _captures = captures;
         _locals = locals;
-        _assignments = assignments;
+        _assignments = new LocalAssignments(root);
         _builder = new ExprBuilder(model, this);
+        foreach (var op in root.DescendantsAndSelf())
+        {
+            // Pre-order: the outermost operation of a syntax node (an implicit conversion before its operand).
+            if (!_originals.ContainsKey(op.Syntax))
+            {
+                _originals.Add(op.Syntax, op);
+            }
+        }
+
         _exceptionTargets = new List<int>[cfg.Blocks.Length];
         foreach (var block in cfg.Blocks)
         {
@@ -670,29 +690,39 @@ internal sealed class GuardReader : IExprScope
 
     public StateExpr Local(ILocalSymbol local)
     {
-        if (!_assignments.IsSingleAssignment(local) || !_locals.TryGetValue(local, out var definitions) || definitions.Count != 1)
+        if (!_assignments.TryGetInitializer(local, out var initializer) || !_locals.TryGetValue(local, out var definitions)
+            || definitions.Count != 1 || MakesSteps(initializer) || !IsStable(definitions[0]))
         {
             return StateExpr.Unknown;
         }
 
-        return IsStable(definitions[0]) ? _builder.Build(definitions[0].Value) : StateExpr.Unknown;
+        return _builder.Build(initializer);
     }
 
-    public StateExpr Capture(CaptureId id)
+    public StateExpr Capture(IFlowCaptureReferenceOperation reference)
     {
-        if (!_captures.TryGetValue(id, out var definitions) || definitions.Count == 0)
+        if (!_captures.TryGetValue(reference.Id, out var definitions) || definitions.Count == 0)
         {
             return StateExpr.Unknown;
         }
 
-        var values = ImmutableArray.CreateBuilder<StateExpr>(definitions.Count);
         foreach (var d in definitions)
         {
             if (!IsStable(d))
             {
                 return StateExpr.Unknown;
             }
+        }
 
+        // The captured expression as written, when it is in this body and makes no step.
+        if (_originals.TryGetValue(reference.Syntax, out var original) && original is not IFlowCaptureReferenceOperation && !MakesSteps(original))
+        {
+            return _builder.Build(original);
+        }
+
+        var values = ImmutableArray.CreateBuilder<StateExpr>(definitions.Count);
+        foreach (var d in definitions)
+        {
             values.Add(_builder.Build(d.Value));
         }
 
@@ -700,6 +730,19 @@ internal sealed class GuardReader : IExprScope
     }
 
     public StateExpr Parameter(IParameterSymbol parameter) => StateExpr.Unknown;
+
+    private bool MakesSteps(IOperation operation)
+    {
+        foreach (var op in operation.DescendantsAndSelf())
+        {
+            if (op is IInvocationOperation invocation && _model.IsStepOrHandler(KnownTypes.Normalize(invocation.TargetMethod)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>No step runs in the definition's value, after it in its block, or on any path from it to the test.</summary>
     private bool IsStable(Definition definition)
