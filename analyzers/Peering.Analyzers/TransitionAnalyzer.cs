@@ -15,8 +15,8 @@ namespace Peering.Analyzers;
 /// Checks every transition and procedure call of a <c>[StateMachine]</c> class against its
 /// declarations (docs/toolkit.md §3 and §5): PSM101 and PSM103 by a forward data flow over the
 /// control-flow graph of each handler and procedure (per-method facts collected in a symbol-start
-/// scope on the machine, procedure summaries and reports at its symbol end); PSM107 and PSM108 on
-/// the declarations; PSM102, PSM104, PSM105, PSM106 and PSM109 per operation, anywhere in the
+/// scope on the machine, procedure summaries and reports at its symbol end); PSM107 on the
+/// declarations, PSM108 on the transition method's body; PSM102, PSM104, PSM105, PSM106 and PSM109 per operation, anywhere in the
 /// compilation. Every file is analyzed except the generator's own output.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -207,11 +207,6 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
         if (reason is not null)
         {
             yield return NotFollowed(method, model, reason);
-        }
-
-        if (isTransition && method.IsStatic)
-        {
-            yield return Diagnostic.Create(DiagnosticDescriptors.BadTransitionBody, method.Locations.FirstOrNone(), method.Name, "is static");
         }
     }
 
@@ -450,9 +445,10 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
         }
         else if (context.ContainingSymbol is IMethodSymbol m
             && SymbolEqualityComparer.Default.Equals(m.ContainingType?.OriginalDefinition, model.Machine)
-            && ((m.MethodKind == MethodKind.Constructor && onThis) || model.Transitions.ContainsKey(KnownTypes.Normalize(m))))
+            && ((m.MethodKind == MethodKind.Constructor && onThis)
+                || (model.Transitions.TryGetValue(KnownTypes.Normalize(m), out var ordinal) && ordinal >= 0)))
         {
-            where = null; // the transition method's body is checked by PSM108
+            where = null; // a valid transition method's body is checked by PSM108
         }
         else
         {

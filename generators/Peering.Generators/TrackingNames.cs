@@ -20,12 +20,14 @@ internal static class TrackingNames
     public const string MachineModels = nameof(MachineModels);
     public const string PredicateProblems = nameof(PredicateProblems);
     public const string StrayStateProblems = nameof(StrayStateProblems);
+    public const string SubtypeDeclarations = nameof(SubtypeDeclarations);
+    public const string AllSubtypes = nameof(AllSubtypes);
 
     /// <summary>Every name above.</summary>
     public static readonly string[] All =
     {
         MachineDeclarations, EventDeclarations, EffectDeclarations, InvariantDeclarations, CheckDeclarations, StrayStates,
         AllEvents, AllEffects, AllInvariants, AllChecks, EventsAndEffects, InvariantsAndChecks, CompilationDeclarations,
-        MachinesWithDeclarations, MachineModels, PredicateProblems, StrayStateProblems,
+        MachinesWithDeclarations, MachineModels, PredicateProblems, StrayStateProblems, SubtypeDeclarations, AllSubtypes,
     };
 }

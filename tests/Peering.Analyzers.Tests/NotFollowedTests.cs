@@ -130,21 +130,4 @@ public class NotFollowedTests
         }
         """, States,
         Verify.Diagnostic("PSM109").WithLocation(0).WithArguments("'SetState' is an [UnsafeAccessor] into machine 'Door'"));
-
-    [Fact]
-    public Task StaticTransition_Fires() => Verify.Analyzer("""
-        [StateMachine(typeof(Ev), typeof(Fx), typeof(Snap))]
-        public sealed partial class Door
-        {
-            [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
-            [State] public sealed partial class Opened;
-
-            // Moves whichever machine it is given: calls on this machine would be checked, the move is not.
-            [Transition] private static void {|#0:Move|}(Door door, DoorState to) { {|#1:door.State|} = to; }
-
-            [Handler] private void On(Push e) { Move(new Door(), DoorState.Opened); }
-        }
-        """, "Closed, Opened",
-        Verify.Diagnostic("PSM108").WithLocation(0).WithArguments("Move", "is static"),
-        Verify.Diagnostic("PSM108").WithLocation(1).WithArguments("Move", "assigns the State of another instance"));
 }

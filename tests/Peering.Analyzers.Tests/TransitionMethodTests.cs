@@ -92,4 +92,21 @@ public class TransitionMethodTests
             public Door(Door twin) { State = twin.State; {|#0:twin.State|} = DoorState.Slamming; }
         """), States,
         Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("on another instance in a constructor"));
+
+    [Fact]
+    public Task StaticTransition_HasNoTargetToCheck() => Verify.Analyzer("""
+        [StateMachine(typeof(Ev), typeof(Fx), typeof(Snap))]
+        public sealed partial class Door
+        {
+            [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
+            [State] public sealed partial class Opened;
+
+            // Breaks the generator's rule (PSM011: an instance method): its calls are not transitions of this
+            // machine, so the assignment of another instance's State is not exempt either.
+            [Transition] private static void Move(Door door, DoorState to) { {|#0:door.State|} = to; }
+
+            [Handler] private void On(Push e) { Move(new Door(), DoorState.Opened); }
+        }
+        """, "Closed, Opened",
+        Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("on another instance in 'Move'"));
 }

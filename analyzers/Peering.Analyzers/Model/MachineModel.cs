@@ -281,12 +281,18 @@ internal sealed class MachineModel
     }
 
     /// <summary>
-    /// The target parameter of a [Transition] method: its only parameter of the state enum type
-    /// (matched by symbol), passed by value; -1 when there is not exactly one (the generator's PSM011).
+    /// The target parameter of a [Transition] method, by the rule the generator's PSM011 enforces:
+    /// an instance method's only parameter of the state enum type (matched by symbol), passed by
+    /// value; -1 when the method breaks the rule (then no call is checked; the build fails on PSM011).
     /// </summary>
     public static int TargetOrdinal(IMethodSymbol method, INamedTypeSymbol? stateEnum)
     {
         var ordinal = -1;
+        if (method.IsStatic)
+        {
+            return -1;
+        }
+
         foreach (var p in method.Parameters)
         {
             if (stateEnum is not null && SymbolEqualityComparer.Default.Equals(p.Type, stateEnum))

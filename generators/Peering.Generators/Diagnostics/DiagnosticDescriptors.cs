@@ -63,6 +63,11 @@ internal static class DiagnosticDescriptors
         "Invalid [Transition] method",
         "Machine '{0}': {1}");
 
+    public static readonly DiagnosticDescriptor UndispatchableEvent = Error(
+        "PSM012",
+        "Event type without a decision",
+        "'{0}' can be dispatched to machine '{1}' but {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
     {
         [UndecidedPair.Id] = UndecidedPair,
@@ -76,6 +81,7 @@ internal static class DiagnosticDescriptors
         [UnknownDeclaredType.Id] = UnknownDeclaredType,
         [BadWireRecord.Id] = BadWireRecord,
         [BadTransitionMethod.Id] = BadTransitionMethod,
+        [UndispatchableEvent.Id] = UndispatchableEvent,
     };
 
     public static IEnumerable<DiagnosticDescriptor> All => ById.Values;

@@ -92,7 +92,7 @@ internal static class MachineEmitter
         for (var s = 0; s < m.States.Count; s++)
         {
             var state = m.States[s];
-            for (var e = 0; e < m.Events.Count; e++)
+            foreach (var e in CaseOrder.DerivedFirst(m.Events))
             {
                 var decision = state.Decisions[e];
                 var stateValue = m.StateEnumTypeName + "." + state.Name;
@@ -249,7 +249,7 @@ internal static class MachineEmitter
         w.Line("public static int EventIndex(" + m.EventBase + " e) => e switch");
         w.Line("{");
         w.Indent();
-        for (var i = 0; i < m.Events.Count; i++)
+        foreach (var i in CaseOrder.DerivedFirst(m.Events))
         {
             w.Line(m.Events[i].TypeName + " => " + i + ",");
         }

@@ -20,6 +20,17 @@ internal static class MachineAssembler
             => diagnostics.Add(DiagnosticInfo.Create(descriptor.Id, location ?? machine.Location, args));
 
         var events = decls.Events.Where(e => e.BaseTypes.Contains(machine.EventBase)).ToList();
+
+        // PSM001's exhaustiveness covers every type Dispatch accepts: a concrete subtype of the base is an [Event].
+        var seenSubtypes = new HashSet<string>();
+        foreach (var subtype in decls.Subtypes)
+        {
+            if (subtype.BaseTypes.Contains(machine.EventBase) && seenSubtypes.Add(subtype.TypeName))
+            {
+                Report(DiagnosticDescriptors.UndispatchableEvent, subtype.Location, Short(subtype.TypeName), machine.Name, "is not an [Event], so Dispatch has no decision for it");
+            }
+        }
+
         var effects = decls.Effects.Where(e => e.BaseTypes.Contains(machine.EffectBase)).ToList();
         CheckUnique("Event tag", events.Select(e => (e.Tag, e.TypeName, e.Location)), Report);
         CheckUnique("Effect tag", effects.Select(e => (e.Tag, e.TypeName, e.Location)), Report);
@@ -177,8 +188,8 @@ internal static class MachineAssembler
             machine.EffectBase,
             machine.SnapshotType,
             states.ToEquatableArray(),
-            events.Select(e => new CaseModel(e.TypeName, e.Tag)).ToEquatableArray(),
-            effects.Select(e => new CaseModel(e.TypeName, e.Tag)).ToEquatableArray(),
+            events.Select(e => new CaseModel(e.TypeName, e.Tag, events.Count(o => e.BaseTypes.Contains(o.TypeName)))).ToEquatableArray(),
+            effects.Select(e => new CaseModel(e.TypeName, e.Tag, effects.Count(o => e.BaseTypes.Contains(o.TypeName)))).ToEquatableArray(),
             procedures.ToEquatableArray(),
             checks.ToEquatableArray(),
             invariants.ToEquatableArray(),
