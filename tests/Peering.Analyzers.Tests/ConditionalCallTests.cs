@@ -59,6 +59,22 @@ public class ConditionalCallTests
         """), States, IfOpenDidNotRun);
 
     [Fact]
+    public Task ProcedureInAnInterpolationAHandlerMaySkip_MayNotRun() => Verify.Analyzer(Machine("""
+                Note($"opened: {Open()}");
+        """, """
+            private static void Note(Skipping text) { }
+        """) + """
+
+        [System.Runtime.CompilerServices.InterpolatedStringHandler]
+        public ref struct Skipping
+        {
+            public Skipping(int literalLength, int formattedCount, out bool shouldAppend) => shouldAppend = false;
+            public void AppendLiteral(string s) { }
+            public void AppendFormatted<T>(T value) { }
+        }
+        """, States, IfOpenDidNotRun);
+
+    [Fact]
     public Task ProcedureInTheArgumentsOfAnUnimplementedPartialMethod_DoesNotRun() => Verify.Analyzer(Machine("""
                 Log(Open());
         """, """

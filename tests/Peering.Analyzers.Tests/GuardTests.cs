@@ -213,6 +213,18 @@ public class GuardTests
         Verify.NotPermitted(1, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
+    public Task PredicateThatReassignsItsStateParameter_DoesNotNarrowByTheArgument() => Verify.Analyzer(Machine("""
+                if (Lies(State)) Move({|#0:DoorState.Opened|});
+        """, """
+            private static bool Lies(DoorState s)
+            {
+                s = DoorState.Closed;
+                return s == DoorState.Closed;
+            }
+        """), States,
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
     public Task PredicateThatMoves_IsNotAPredicate() => Verify.Analyzer(Machine("""
                 if (OpenIfClosed()) Move({|#0:DoorState.Slamming|});
         """, """

@@ -13,7 +13,7 @@ namespace Peering.Analyzers.Tests;
 /// </summary>
 public class ReducerTests
 {
-    private static readonly string Root = FindRoot();
+    internal static readonly string Root = FindRoot();
 
     /// <summary>The reducer project's implicit and alias usings (src/Peering/build/Peering.Reducer.props).</summary>
     private const string GlobalUsings = """

@@ -289,7 +289,8 @@ internal sealed class LocalAssignments
 
     public bool TryGetInitializer(ILocalSymbol local, out IOperation initializer) => _single.TryGetValue(local, out initializer!);
 
-    private static bool IsWrite(ILocalReferenceOperation reference)
+    /// <summary>Whether a local or parameter reference is written (assigned, incremented, passed by ref or out, aliased, address taken).</summary>
+    public static bool IsWrite(IOperation reference)
     {
         IOperation current = reference;
         while (current.Parent is IDeclarationExpressionOperation or ITupleOperation)
@@ -317,11 +318,20 @@ internal sealed class FunctionBuilder : IExprScope
     private readonly Dictionary<ILocalSymbol, int> _indices = new(SymbolEqualityComparer.Default);
     private readonly ExprBuilder _expressions;
 
+    private readonly HashSet<IParameterSymbol> _writtenParameters = new(SymbolEqualityComparer.Default);
+
     private FunctionBuilder(MachineModel model, IOperation body)
     {
         _model = model;
         _locals = new LocalAssignments(body);
         _expressions = new ExprBuilder(model, this);
+        foreach (var op in body.DescendantsAndSelf())
+        {
+            if (op is IParameterReferenceOperation reference && LocalAssignments.IsWrite(reference))
+            {
+                _writtenParameters.Add(reference.Parameter);
+            }
+        }
     }
 
     /// <summary>
@@ -360,8 +370,9 @@ internal sealed class FunctionBuilder : IExprScope
 
     public StateExpr Capture(IFlowCaptureReferenceOperation reference) => StateExpr.Unknown;
 
+    /// <summary>A by-value parameter the body never writes stands for its argument.</summary>
     public StateExpr Parameter(IParameterSymbol parameter) =>
-        parameter.RefKind == RefKind.None ? new ParameterExpr(parameter.Ordinal) : StateExpr.Unknown;
+        parameter.RefKind == RefKind.None && !_writtenParameters.Contains(parameter) ? new ParameterExpr(parameter.Ordinal) : StateExpr.Unknown;
 
     private StateStatement? Statement(IOperation operation)
     {
