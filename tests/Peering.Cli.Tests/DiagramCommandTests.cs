@@ -144,8 +144,8 @@ public sealed partial class DiagramCommandTests
 
         var edges = Edges(output);
         Assert.Equal(["Initialize ×1", "AdvanceMap"], edges[("Initial", "GetPeerInfo")]);
-        Assert.Equal(["AdvanceMap", "PeerInfoReceived", "PeerQueryTimeout ×1"], edges[("GetPeerInfo", "Active")]);
-        Assert.Equal(["AdvanceMap ×1", "PeerInfoReceived ×2", "PeerQueryTimeout"], edges[("GetPeerInfo", "WaitUpThru")]);
+        Assert.Equal(["Initialize", "AdvanceMap", "PeerInfoReceived", "PeerQueryTimeout ×1"], edges[("GetPeerInfo", "Active")]);
+        Assert.Equal(["Initialize", "AdvanceMap ×1", "PeerInfoReceived ×2", "PeerQueryTimeout"], edges[("GetPeerInfo", "WaitUpThru")]);
         Assert.Equal(["(continues) ×2"], edges[("Active", "Recovering")]);
         Assert.Equal(["AllReplicasRecovered", "(continues) ×1"], edges[("Active", "Clean")]);
         Assert.Equal(["RecoveryComplete ×1", "AllReplicasRecovered ×1"], edges[("Recovering", "Clean")]);

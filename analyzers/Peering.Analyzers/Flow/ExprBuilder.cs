@@ -285,8 +285,6 @@ internal sealed class LocalAssignments
         }
     }
 
-    public bool IsSingleAssignment(ILocalSymbol local) => _single.ContainsKey(local);
-
     public bool TryGetInitializer(ILocalSymbol local, out IOperation initializer) => _single.TryGetValue(local, out initializer!);
 
     /// <summary>Whether a local or parameter reference is written (assigned, incremented, passed by ref or out, aliased, address taken).</summary>
@@ -313,16 +311,13 @@ internal sealed class LocalAssignments
 /// <summary>Reads predicate bodies: the language of <see cref="StateFunction"/>; null for any other body.</summary>
 internal sealed class FunctionBuilder : IExprScope
 {
-    private readonly MachineModel _model;
     private readonly LocalAssignments _locals;
     private readonly Dictionary<ILocalSymbol, int> _indices = new(SymbolEqualityComparer.Default);
     private readonly ExprBuilder _expressions;
-
     private readonly HashSet<IParameterSymbol> _writtenParameters = new(SymbolEqualityComparer.Default);
 
     private FunctionBuilder(MachineModel model, IOperation body)
     {
-        _model = model;
         _locals = new LocalAssignments(body);
         _expressions = new ExprBuilder(model, this);
         foreach (var op in body.DescendantsAndSelf())
