@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Peering.Analyzers.Diagnostics;
@@ -195,6 +196,7 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
 
         var reason = method switch
         {
+            { MethodKind: MethodKind.ExplicitInterfaceImplementation } => "it is an explicit interface implementation, which other code calls through the interface",
             { MethodKind: not MethodKind.Ordinary } => "it is " + KindName(method.MethodKind) + "; only ordinary methods are followed, and the compiler calls this one where no call is written",
             { IsAsync: true } => "it is async; moves after an await would happen outside the step",
             _ when IsIterator(method) => "it is an iterator; its body runs as the caller enumerates, outside the step",
@@ -224,17 +226,18 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
         MethodKind.Conversion => "a conversion operator",
         MethodKind.Constructor or MethodKind.StaticConstructor => "a constructor",
         MethodKind.Destructor => "a finalizer",
-        MethodKind.ExplicitInterfaceImplementation => "an explicit interface implementation",
         _ => "not an ordinary method",
     };
 
+    /// <summary>A <c>yield</c> in the method's own body (not in a local function or lambda inside it).</summary>
     private static bool IsIterator(IMethodSymbol method)
     {
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            foreach (var node in reference.GetSyntax().DescendantNodes())
+            var declaration = reference.GetSyntax();
+            foreach (var node in declaration.DescendantNodes(n => n == declaration || n is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)))
             {
-                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax)
+                if (node is YieldStatementSyntax)
                 {
                     return true;
                 }

@@ -26,6 +26,7 @@ public class NotFollowedTests
             [Handler] private void On(Push e) { Open(); }
             [Procedure(typeof(Closed))] internal void Open() { Move(DoorState.Opened); }
             public System.Collections.Generic.IEnumerable<int> Numbers() { yield return 1; }
+            [Procedure(typeof(Closed))] private int Count() { System.Collections.Generic.IEnumerable<int> Local() { yield return 1; } return System.Linq.Enumerable.Count(Local()); }
             public async System.Threading.Tasks.Task Wait() => await System.Threading.Tasks.Task.Yield();
         """), States);
 
@@ -90,7 +91,7 @@ public class NotFollowedTests
         public interface IStep { void Go(); void Back(); }
         """, States,
         NotFollowed(0, "Procedure", "Go", "it implements an interface member, which other code may call through the interface"),
-        NotFollowed(1, "Procedure", "T.IStep.Back", "it is an explicit interface implementation; only ordinary methods are followed, and the compiler calls this one where no call is written"));
+        NotFollowed(1, "Procedure", "T.IStep.Back", "it is an explicit interface implementation, which other code calls through the interface"));
 
     [Fact]
     public Task ProcedureTheCompilerCallsImplicitly_Fires() => Verify.Analyzer(Machine("""
