@@ -42,6 +42,14 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(Namespace + "StateAttribute", static (node, _) => node is TypeDeclarationSyntax, DeclarationParsers.ParseStrayState)
             .WithTrackingName(TrackingNames.StrayStates);
 
+        // Concrete types with a base list that are not [Event]s: a subtype of an event base among them has no decision (PSM012).
+        var subtypes = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, _) => node is TypeDeclarationSyntax { BaseList: not null } and not InterfaceDeclarationSyntax, DeclarationParsers.ParseSubtype)
+            .WithTrackingName(TrackingNames.SubtypeDeclarations);
+        var allSubtypes = subtypes.Collect()
+            .Select(static (all, _) => all.Where(static d => d is not null).Select(static d => d!).ToEquatableArray())
+            .WithTrackingName(TrackingNames.AllSubtypes);
+
         var decls = events.Collect().WithTrackingName(TrackingNames.AllEvents)
             .Combine(effects.Collect().WithTrackingName(TrackingNames.AllEffects))
             .WithTrackingName(TrackingNames.EventsAndEffects)
@@ -50,12 +58,14 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
                     .Combine(checks.Collect().WithTrackingName(TrackingNames.AllChecks))
                     .WithTrackingName(TrackingNames.InvariantsAndChecks))
             .Combine(contexts.Collect().WithTrackingName(TrackingNames.AllCheckContexts))
+            .Combine(allSubtypes)
             .Select(static (all, _) => new CompilationDecls(
-                all.Left.Left.Left.ToEquatableArray(),
-                all.Left.Left.Right.ToEquatableArray(),
-                all.Left.Right.Left.ToEquatableArray(),
-                all.Left.Right.Right.ToEquatableArray(),
-                all.Right.ToEquatableArray()))
+                all.Left.Left.Left.Left.ToEquatableArray(),
+                all.Left.Left.Left.Right.ToEquatableArray(),
+                all.Left.Left.Right.Left.ToEquatableArray(),
+                all.Left.Left.Right.Right.ToEquatableArray(),
+                all.Left.Right.ToEquatableArray(),
+                all.Right))
             .WithTrackingName(TrackingNames.CompilationDeclarations);
 
         var models = machines

@@ -22,12 +22,14 @@ internal static class TrackingNames
     public const string MachineModels = nameof(MachineModels);
     public const string PredicateProblems = nameof(PredicateProblems);
     public const string StrayStateProblems = nameof(StrayStateProblems);
+    public const string SubtypeDeclarations = nameof(SubtypeDeclarations);
+    public const string AllSubtypes = nameof(AllSubtypes);
 
     /// <summary>Every name above.</summary>
     public static readonly string[] All =
     {
         MachineDeclarations, EventDeclarations, EffectDeclarations, InvariantDeclarations, CheckDeclarations, CheckContextDeclarations, StrayStates,
         AllEvents, AllEffects, AllInvariants, AllChecks, AllCheckContexts, EventsAndEffects, InvariantsAndChecks, CompilationDeclarations,
-        MachinesWithDeclarations, MachineModels, PredicateProblems, StrayStateProblems,
+        MachinesWithDeclarations, MachineModels, PredicateProblems, StrayStateProblems, SubtypeDeclarations, AllSubtypes,
     };
 }

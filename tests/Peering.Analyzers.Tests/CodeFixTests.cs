@@ -28,6 +28,21 @@ public class CodeFixTests
         new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
 
     [Fact]
+    public Task AddsTheTargetOfAProceduresFirstMoveToTheCallingEventsHandles() => Verify.CodeFix(
+        new[] { Machine("Handles(typeof(Push), typeof(Opened))", """
+                [Handler] private void On(Push e) { Slam(); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+                [Procedure(typeof(Closed))] private void Slam() { Move({|#0:DoorState.Slamming|}); }
+            """) },
+        new[] { Machine("Handles(typeof(Push), typeof(Opened), typeof(Slamming))", """
+                [Handler] private void On(Push e) { Slam(); }
+                [Handler] private void On(Pull e) { Move(DoorState.Closed); }
+                [Procedure(typeof(Closed))] private void Slam() { Move(DoorState.Slamming); }
+            """) },
+        States,
+        new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
+
+    [Fact]
     public Task AddsTheFirstTargetToAHandlesWithoutTargets() => Verify.CodeFix(
         new[] { Machine("Handles(typeof(Push))", """
                 [Handler] private void On(Push e) { Move({|#0:DoorState.Opened|}); }

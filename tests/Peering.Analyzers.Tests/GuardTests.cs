@@ -80,12 +80,20 @@ public class GuardTests
         // moves, and the last Closed was entered from Slamming (state-level set {Opened}).
 
     [Fact]
-    public Task GuardOnACopy_IsNotAGuard() => Verify.Analyzer(Machine("""
+    public Task GuardOnACopy_Narrows() => Verify.Analyzer(Machine("""
                 var s = State;
-                if (s == DoorState.Closed) Move({|#0:DoorState.Opened|});
+                if (s == DoorState.Closed) Move(DoorState.Opened);
+        """), States);
+
+    [Fact]
+    public Task GuardOnACopyTakenBeforeAMove_IsNotAGuard() => Verify.Analyzer(Machine("""
+                var s = State;
+                if (State == DoorState.Opened) Move(DoorState.Slamming);
+                // The copy may still say Opened while the machine is in Slamming: not a guard, every state is checked.
+                if (s == DoorState.Opened) Move({|#0:DoorState.Opened|});
         """), States,
-        // From Opened it is a self-move (no move).
-        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"),
+        Verify.NotPermitted(0, "Slamming", "Opened", "", "{Closed}"));
 
     [Fact]
     public Task SwitchCaptureAfterAMovingWhenClause_IsNotUsedAsAGuard() => Verify.Analyzer(Machine("""
@@ -118,4 +126,164 @@ public class GuardTests
         """), States,
         // After the guarded moves the machine is in Opened or Slamming; Opened does not permit Closed.
         Verify.NotPermitted(0, "Opened", "Closed", "", "{Slamming}"));
+
+    [Fact]
+    public Task BoolLocalFromAStateTest_Narrows() => Verify.Analyzer(Machine("""
+                var closed = State == DoorState.Closed;
+                var hard = e.GetHashCode() > 3 && State is DoorState.Opened;
+                if (closed) Move(DoorState.Opened);
+                else if (hard) Move(DoorState.Slamming);
+        """), States);
+
+    [Fact]
+    public Task BoolLocal_FalseBranchOfAPartialTest_DoesNotNarrow() => Verify.Analyzer(Machine("""
+                var hard = e.GetHashCode() > 3 && State is DoorState.Opened;
+                // hard may be false in Opened too: every state is still possible here.
+                if (!hard) Move({|#0:DoorState.Opened|});
+        """), States,
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task BoolLocalAfterAMove_IsNotAGuard() => Verify.Analyzer(Machine("""
+                var closed = State == DoorState.Closed;
+                if (closed) Move(DoorState.Opened);
+                // Still true after the move, but the machine is in Opened now.
+                if (closed) Move({|#0:DoorState.Opened|});
+        """), States,
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task BoolLocalWrittenAgain_IsNotAGuard() => Verify.Analyzer(Machine("""
+                var closed = State == DoorState.Closed;
+                Action reset = () => closed = true;
+                reset();
+                if (closed) Move({|#0:DoorState.Opened|});
+        """), States,
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task BoolLocalBeforeATryWhoseCatchTestsIt_IsNotAGuardAfterAMoveInTheTry() => Verify.Analyzer(Machine("""
+                var closed = State == DoorState.Closed;
+                try
+                {
+                    if (closed) Move(DoorState.Opened);
+                    {|#1:Swing()|};
+                }
+                catch (InvalidOperationException)
+                {
+                    // The try may have moved Closed to Opened before it threw.
+                    if (closed) Move({|#0:DoorState.Opened|});
+                }
+        """), States,
+        Verify.Diagnostic("PSM103").WithLocation(1).WithArguments("Swing", "{Locked}", "{Closed, Opened}"),
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task StatePredicates_Narrow() => Verify.Analyzer(Machine("""
+                if (IsClosed(State)) Move(DoorState.Opened);
+                else if (IsOpen) Move(DoorState.Slamming);
+                if (IsShut(State)) Rattle();
+        """, """
+            private static bool IsClosed(DoorState s) => s == DoorState.Closed;
+            private bool IsOpen => State is DoorState.Opened;
+            private bool IsShut(DoorState s)
+            {
+                var locked = s == DoorState.Locked;
+                if (locked) return true;
+                return false;
+            }
+        """), States);
+
+    [Fact]
+    public Task PredicatesThatCannotBeRead_DoNotNarrow() => Verify.Analyzer(Machine("""
+                if (DoorRules.IsClosed(State)) Move({|#0:DoorState.Opened|});
+                if (Shut()) Move({|#1:DoorState.Opened|});
+        """, """
+            // A loop: not in the predicate language.
+            private bool Shut() { foreach (var c in "x") { if (c == 'x') return State == DoorState.Closed; } return false; }
+        """) + """
+
+        // Not a member of the machine: its body is not read.
+        public static class DoorRules
+        {
+            public static bool IsClosed(DoorState s) => s == DoorState.Closed;
+        }
+        """, States,
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"),
+        Verify.NotPermitted(1, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task PredicateThatReassignsItsStateParameter_DoesNotNarrowByTheArgument() => Verify.Analyzer(Machine("""
+                if (Lies(State)) Move({|#0:DoorState.Opened|});
+        """, """
+            private static bool Lies(DoorState s)
+            {
+                s = DoorState.Closed;
+                return s == DoorState.Closed;
+            }
+        """), States,
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task PredicateThatMoves_IsNotAPredicate() => Verify.Analyzer(Machine("""
+                if (OpenIfClosed()) Move({|#0:DoorState.Slamming|});
+        """, """
+            [Procedure(typeof(Closed), typeof(Opened), typeof(Locked))]
+            private bool OpenIfClosed()
+            {
+                if (State != DoorState.Closed) return false;
+                Move(DoorState.Opened);
+                return true;
+            }
+        """), States,
+        Verify.NotPermitted(0, "Locked", "Slamming", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task DecisionFunction_NarrowsASwitchOnItsResult() => Verify.Analyzer(Machine("""
+                var choice = Decide(e.GetHashCode());
+                switch (choice)
+                {
+                    case Choice.Open:
+                        Move(DoorState.Opened);
+                        break;
+                    case Choice.Slam:
+                        Move(DoorState.Slamming);
+                        break;
+                    case Choice.Rattle:
+                        Rattle();
+                        break;
+                }
+        """, """
+            private enum Choice { Open, Slam, Rattle, Wait }
+
+            private Choice Decide(int n)
+            {
+                if (State == DoorState.Closed) return Choice.Open;
+                if (State is DoorState.Opened) return n > 0 ? Choice.Slam : Choice.Wait;
+                return State == DoorState.Locked ? Choice.Rattle : Choice.Wait;
+            }
+        """), States);
+
+    [Fact]
+    public Task DecisionFunction_CaseItMayReturnFromAnotherState_Fires() => Verify.Analyzer(Machine("""
+                switch (Decide())
+                {
+                    case Choice.Open:
+                        Move({|#0:DoorState.Opened|});
+                        break;
+                }
+        """, """
+            private enum Choice { Open, Wait }
+
+            private Choice Decide() => State is DoorState.Closed or DoorState.Locked ? Choice.Open : Choice.Wait;
+        """), States,
+        Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
+
+    [Fact]
+    public Task RelationalPatternsAndSwitchExpressions_Narrow() => Verify.Analyzer(Machine("""
+                // Enum values: Closed 0, Opened 1, Slamming 2, Locked 3.
+                if (State is >= DoorState.Closed and < DoorState.Opened) Move(DoorState.Opened);
+                var swing = State switch { DoorState.Opened => true, _ => false };
+                if (swing) Move(DoorState.Slamming);
+        """), States);
 }

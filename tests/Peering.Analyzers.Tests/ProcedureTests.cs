@@ -270,5 +270,5 @@ public class ProcedureTests
             private void Open() => Move({|#0:DoorState.Slamming|});
         }
         """, "Closed, Opened, Slamming",
-        Verify.NotPermitted(0, "Closed", "Slamming", "", "{Opened}"));
+        Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}"));
 }

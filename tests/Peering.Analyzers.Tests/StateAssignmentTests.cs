@@ -46,7 +46,8 @@ public class StateAssignmentTests
         Verify.Diagnostic("PSM105").WithLocation(1).WithArguments("in 'Bump'"),
         Verify.Diagnostic("PSM105").WithLocation(2).WithArguments("in 'Current'"),
         Verify.Diagnostic("PSM105").WithLocation(3).WithArguments("in 'Swap'"),
-        Verify.Diagnostic("PSM105").WithLocation(4).WithArguments("in 'Make'"));
+        // An object initializer sets the State of the new instance, not this one.
+        Verify.Diagnostic("PSM105").WithLocation(4).WithArguments("on another instance in 'Make'"));
 
     [Fact]
     public Task StatePropertyOfANonMachine_DoesNotFire() => Verify.Analyzer(Machine("""

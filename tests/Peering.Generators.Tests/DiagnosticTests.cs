@@ -78,6 +78,24 @@ public sealed class DiagnosticTests
         return test.RunAsync();
     }
 
+    private static Task BuildsClean(string source)
+    {
+        var test = new GeneratorTest { CompilerDiagnostics = CompilerDiagnostics.Warnings, TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck };
+        test.TestState.Sources.Add("#pragma warning disable CS1591\n" + source);
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task AMachineWithoutEffectTypes_BuildsClean() => BuildsClean(
+        With("[Effect] public sealed record Done : F;", ""));
+
+    [Fact]
+    public Task AnEventDerivedFromAnEarlierEvent_BuildsClean() => BuildsClean(
+        With("[Event] public sealed record A(int X) : E;\n[Event] public sealed record B : E;", "[Event] public record A(int X) : E;\n[Event] public sealed record B : E;\n[Event] public sealed record C(int X, int Y) : A(X);")
+            .Replace("Ignores(typeof(B))]", "Ignores(typeof(B)), Handles(typeof(C))]", StringComparison.Ordinal)
+            .Replace("Ignores(typeof(A))]", "Ignores(typeof(A), typeof(C))]", StringComparison.Ordinal)
+            .Replace("[Handler] private void On(B e) => Go(MState.S1);", "[Handler] private void On(B e) => Go(MState.S1);\n    [Handler] private void On(C e) { }", StringComparison.Ordinal));
+
     [Fact]
     public Task PSM001_PairNeitherHandledNorIgnored() => Run(
         With("Ignores(typeof(B))]\n    public sealed partial class S1;", "]\n    public sealed partial class {|#0:S1|};"),
@@ -208,14 +226,73 @@ public sealed class DiagnosticTests
         Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' has no parameter of the state type 'MState'"));
 
     [Fact]
+    public Task PSM011_TransitionTargetOfAnotherTypeWithTheStateTypesName() => Run(
+        With("[Transition] private void Go(MState to) => State = to;", "[Transition] private void {|#0:Go|}(Other.MState to) { }\n    private void Go(MState to) => State = to;")
+            + "\npublic static class Other { public enum MState { S1 } }\n",
+        Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' has the parameter 'to' of type 'Tests.Other.MState', which is not the generated state type 'MState'"));
+
+    [Fact]
+    public Task PSM011_TransitionWithTwoStateParameters() => Run(
+        With("[Transition] private void Go(MState to) => State = to;", "[Transition] private void {|#0:Go|}(MState from, MState to) => State = to;"),
+        Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' has more than one parameter of the state type 'MState'"));
+
+    [Fact]
+    public Task PSM011_TransitionTargetByReference() => Run(
+        With("[Transition] private void Go(MState to) => State = to;", "[Transition] private void {|#0:Go|}(in MState to) => State = to;"),
+        Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' takes its target 'to' by reference; it must be passed by value"));
+
+    [Fact]
+    public Task PSM011_StaticTransition() => Run(
+        With("[Transition] private void Go(MState to) => State = to;", "[Transition] private static void {|#0:Go|}(M m, MState to) => m.State = to;\n    private void Go(MState to) => State = to;"),
+        Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' is static; it must be an instance method"));
+
+    [Fact]
+    public Task PSM012_ConcreteSubtypeOfTheEventBaseWithoutEvent() => Run(
+        With("[Event] public sealed record B : E;", "[Event] public sealed record B : E;\npublic sealed record {|#0:Stray|}(int Y) : E;\npublic abstract record Middle : E;\npublic sealed record {|#1:Deep|} : Middle;"),
+        Expect(DiagnosticDescriptors.UndispatchableEvent, 0, "Stray", "M", "is not an [Event], so Dispatch has no decision for it"),
+        Expect(DiagnosticDescriptors.UndispatchableEvent, 1, "Deep", "M", "is not an [Event], so Dispatch has no decision for it"));
+
+    [Fact]
+    public Task PSM012_SubtypeOfAnEventWithoutEvent() => Run(
+        With("[Event] public sealed record A(int X) : E;", "[Event] public record A(int X) : E;\npublic sealed record {|#0:LooksLikeA|}(int X) : A(X);"),
+        Expect(DiagnosticDescriptors.UndispatchableEvent, 0, "LooksLikeA", "M", "is not an [Event], so Dispatch has no decision for it"));
+
+    [Fact]
+    public Task PSM012_ConcreteEventBase() => Run(
+        With("public abstract record E;", "public record E;").Replace("public sealed partial class M", "public sealed partial class {|#0:M|}", StringComparison.Ordinal),
+        Expect(DiagnosticDescriptors.UndispatchableEvent, 0, "E", "M", "is the event base and not abstract, so Dispatch has no decision for an instance of it"));
+
+    [Fact]
+    public async Task PSM012_EventSubtypeInAReferencedAssembly()
+    {
+        // The event base and one event live in a library; the machine's compilation declares the rest.
+        var library = References.Compilation("""
+            using Peering.StateMachines;
+            namespace Lib;
+            public abstract record LibEvent;
+            [Event] public sealed record Remote(int X) : LibEvent;
+            """).WithAssemblyName("Lib");
+        using var stream = new MemoryStream();
+        Assert.True(library.Emit(stream).Success);
+        var test = new GeneratorTest { CompilerDiagnostics = CompilerDiagnostics.None, TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck };
+        test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromImage(stream.ToArray()));
+        test.TestState.Sources.Add(With("[Event] public sealed record A(int X) : E;\n[Event] public sealed record B : E;", "[Event] public sealed record A(int X) : Lib.LibEvent;\n[Event] public sealed record B : Lib.LibEvent;")
+            .Replace("[StateMachine(typeof(E)", "[StateMachine(typeof(Lib.LibEvent)", StringComparison.Ordinal)
+            .Replace("public sealed partial class M", "public sealed partial class {|#0:M|}", StringComparison.Ordinal));
+        test.TestState.ExpectedDiagnostics.Add(Expect(DiagnosticDescriptors.UndispatchableEvent, 0, "Lib.Remote", "M",
+            "is declared in the referenced assembly 'Lib', so it takes no part in the machine's decisions; declare the machine's events in its own compilation"));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public void EveryDescriptorIsAnErrorWithAStableId()
     {
         Assert.Equal(
-            ["PSM001", "PSM002", "PSM003", "PSM004", "PSM005", "PSM006", "PSM007", "PSM008", "PSM009", "PSM010", "PSM011", "PSM020", "PSM021"],
+            ["PSM001", "PSM002", "PSM003", "PSM004", "PSM005", "PSM006", "PSM007", "PSM008", "PSM009", "PSM010", "PSM011", "PSM012", "PSM013", "PSM014"],
             DiagnosticDescriptors.All.Select(d => d.Id).Order(StringComparer.Ordinal));
 
-        // PSM021 only says why a machine gets no trace-tool contract; a machine without one is legal.
-        Assert.All(DiagnosticDescriptors.All.Where(d => d.Id != "PSM021"), d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
+        // PSM014 only says why a machine gets no trace-tool contract; a machine without one is legal.
+        Assert.All(DiagnosticDescriptors.All.Where(d => d.Id != "PSM014"), d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
         Assert.Equal(DiagnosticSeverity.Info, DiagnosticDescriptors.NoContract.DefaultSeverity);
     }
 }

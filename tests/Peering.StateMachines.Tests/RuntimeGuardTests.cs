@@ -119,4 +119,28 @@ public sealed class RuntimeGuardTests
         Assert.Equal([new SingleMove(1, 3), new SingleMove(3, 0)], step.Moves);
         Assert.Equal([new Moved(DoorState.Opened, DoorState.Slamming), new Bang(80), new Moved(DoorState.Slamming, DoorState.Closed)], step.Effects);
     }
+
+    [Fact]
+    public async Task A_second_thread_that_dispatches_while_a_step_runs_is_refused()
+    {
+        using var inStep = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var latch = new Latch
+        {
+            OnRing = _ =>
+            {
+                inStep.Set();
+                release.Wait();
+            },
+        };
+
+        var first = Task.Run(() => latch.Dispatch(new Ring()));
+        Assert.True(inStep.Wait(TimeSpan.FromSeconds(30)));
+        var refused = Record.Exception(() => latch.Dispatch(new Lift()));
+        release.Set();
+        Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.IsType<ReentrantDispatchException>(refused);
+        Assert.Equal(LatchState.Down, latch.State);
+    }
 }

@@ -25,6 +25,18 @@ public static class DiagnosticDescriptors
     /// <summary>PSM105: <c>State</c> assigned outside the transition method and constructors.</summary>
     public const string StateAssignedId = "PSM105";
 
+    /// <summary>PSM106: a handler entered other than by the generated <c>Dispatch</c>.</summary>
+    public const string HandlerCalledId = "PSM106";
+
+    /// <summary>PSM107: a handler, procedure or transition method the analysis cannot follow.</summary>
+    public const string NotFollowedId = "PSM107";
+
+    /// <summary>PSM108: a [Transition] method that does not just assign State from its target parameter.</summary>
+    public const string BadTransitionBodyId = "PSM108";
+
+    /// <summary>PSM109: code that may reach machine members without a call the analysis sees.</summary>
+    public const string HiddenCallId = "PSM109";
+
     /// <summary>Diagnostic property: the fully qualified name of the target state class (code fix input).</summary>
     public const string TargetTypeProperty = "TargetType";
 
@@ -90,4 +102,44 @@ public static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "Only the machine's [Transition] method and its constructors may assign State, so that every move goes through a checked transition.");
+
+    /// <summary>{0} the handler's name, {1} where, e.g. "called in 'Helper'" or "used as a delegate".</summary>
+    public static readonly DiagnosticDescriptor HandlerCalled = new(
+        HandlerCalledId,
+        title: "Handler entered other than by Dispatch",
+        messageFormat: "Handler '{0}' is {1}; a handler runs only from the generated Dispatch, which checks its entry state",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A handler is checked from the states that declare Handles for its event, which is where Dispatch calls it. Called directly (from a handler, a procedure, a helper, a constructor or another instance) or turned into a delegate, it would run from states it is not checked from.");
+
+    /// <summary>{0} "Handler", "Procedure" or "Transition", {1} the member's name, {2} why.</summary>
+    public static readonly DiagnosticDescriptor NotFollowed = new(
+        NotFollowedId,
+        title: "Member the transition analysis cannot follow",
+        messageFormat: "{0} '{1}' cannot be checked: {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Handlers, procedures and the transition method must be ordinary, non-virtual, synchronous methods of the machine with a body, called only where the analysis sees the call. Anything else could move the machine where no check reaches.");
+
+    /// <summary>{0} the transition method's name, {1} the problem.</summary>
+    public static readonly DiagnosticDescriptor BadTransitionBody = new(
+        BadTransitionBodyId,
+        title: "Invalid [Transition] method",
+        messageFormat: "The [Transition] method '{0}' {1}; it must be an instance method that assigns State only from its target parameter",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Every call of the transition method is checked with its constant target; the method itself must move the machine to exactly that target and nowhere else.");
+
+    /// <summary>{0} what, e.g. "'Move' of machine 'Door' is called through dynamic".</summary>
+    public static readonly DiagnosticDescriptor HiddenCall = new(
+        HiddenCallId,
+        title: "Machine member reached without a checked call",
+        messageFormat: "{0}; the transition analysis cannot check what it reaches",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Late-bound calls (dynamic) and unsafe accessors reach handlers, procedures, transitions or the State setter without a call the analyzer can check.");
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Peering.Analyzers.Diagnostics;
@@ -8,48 +9,16 @@ using Peering.Analyzers.Model;
 
 namespace Peering.Analyzers.Flow;
 
-/// <summary>What a caller needs to know about a procedure (a context-insensitive summary).</summary>
-internal sealed class ProcedureSummary : IEquatable<ProcedureSummary>
-{
-    public ProcedureSummary(bool canReturnUnmoved, Bits exitMoved, Bits anyMoved)
-    {
-        CanReturnUnmoved = canReturnUnmoved;
-        ExitMoved = exitMoved;
-        AnyMoved = anyMoved;
-    }
-
-    /// <summary>Some path returns without having moved (the caller's states survive the call).</summary>
-    public bool CanReturnUnmoved { get; }
-
-    /// <summary>The states the procedure can return in after having moved (states, not pairs).</summary>
-    public Bits ExitMoved { get; }
-
-    /// <summary>Every state the procedure can move into at any point (what a caller's catch or finally may see).</summary>
-    public Bits AnyMoved { get; }
-
-    public static ProcedureSummary Bottom(int count) => new(false, Bits.Empty(count), Bits.Empty(count));
-
-    public static ProcedureSummary NoMoves(int count) => new(true, Bits.Empty(count), Bits.Empty(count));
-
-    public ProcedureSummary Join(ProcedureSummary other) =>
-        new(CanReturnUnmoved || other.CanReturnUnmoved, ExitMoved.Union(other.ExitMoved), AnyMoved.Union(other.AnyMoved));
-
-    public bool Equals(ProcedureSummary? other) =>
-        other is not null && CanReturnUnmoved == other.CanReturnUnmoved && ExitMoved.Equals(other.ExitMoved) && AnyMoved.Equals(other.AnyMoved);
-
-    public override bool Equals(object? obj) => Equals(obj as ProcedureSummary);
-
-    public override int GetHashCode() => (CanReturnUnmoved ? 1 : 0) ^ ExitMoved.GetHashCode() ^ (AnyMoved.GetHashCode() * 7);
-}
-
 /// <summary>
-/// The transition data flow of one machine (docs/toolkit.md section 3). The value at a program
-/// point is the set of (state, tag) pairs the machine may be in, encoded as bit 2*state+tag:
-/// tag 0 = "unmoved" (still the state the body was entered in: for a handler, checked against
-/// that state's Handles(E) targets), tag 1 = "moved" (entered during this step: checked against
-/// the state-level permitted set). In a procedure both tags are checked against the state-level
-/// set; the tags only feed its summary. Branches join by union; procedure calls use summaries
-/// computed to a least fixpoint over all procedures.
+/// The transition data flow of one machine (docs/toolkit.md §3 and §5). The value at a program
+/// point is the set of (state, tag) pairs the machine may be in, encoded as bit 2*state+tag: tag 0
+/// = "unmoved" (still the state the step started in), tag 1 = "entered" (moved into during this
+/// step). A body is analyzed in a context: the event of the step (the handler's event, for
+/// procedures the event of the handler that called them) and the pairs it is entered with. A move
+/// from an unmoved state is checked against that state's <c>Handles(E)</c> targets; a move from an
+/// entered state against its state-level set (every Handles target plus Continues). Procedure
+/// calls use summaries per (procedure, event, entry pair), computed on demand to a least fixpoint;
+/// the transfer functions distribute over pairs, so per-pair summaries are exact for this domain.
 /// </summary>
 internal sealed class MachineChecker
 {
@@ -57,107 +26,158 @@ internal sealed class MachineChecker
 
     private readonly MachineModel _model;
     private readonly IReadOnlyDictionary<IMethodSymbol, FlowGraph> _graphs;
-    private readonly Dictionary<IMethodSymbol, ProcedureSummary> _summaries = new(SymbolEqualityComparer.Default);
+    private readonly IReadOnlyDictionary<IMethodSymbol, StateFunction> _functions;
     private readonly int _count;
+    private readonly Dictionary<Key, Summary> _summaries = new();
+    private readonly Dictionary<StateExpr, (Bits WhenTrue, Bits WhenFalse)> _guards = new();
+    private readonly Dictionary<ITypeSymbol, HandlesDecl?[]> _entries = new(SymbolEqualityComparer.Default);
+    private bool _changed;
 
-    public MachineChecker(MachineModel model, IReadOnlyDictionary<IMethodSymbol, FlowGraph> graphs)
+    public MachineChecker(MachineModel model, IReadOnlyDictionary<IMethodSymbol, FlowGraph> graphs, IReadOnlyDictionary<IMethodSymbol, StateFunction> functions)
     {
         _model = model;
         _graphs = graphs;
+        _functions = functions;
         _count = model.Count;
     }
 
     public void Run(Action<Diagnostic> report, CancellationToken cancellationToken)
     {
-        ComputeSummaries(cancellationToken);
-
+        // Handlers: every state that handles the event, unmoved.
+        var seeds = new List<(FlowGraph Graph, Context Context)>();
         foreach (var pair in _graphs)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var context = ContextOf(pair.Key, preferHandler: true);
-            if (context is not null)
+            if (_model.Handlers.TryGetValue(pair.Key, out var @event))
             {
-                Analyze(pair.Value, context, report, cancellationToken);
+                var entries = EntriesOf(@event);
+                var initial = Empty;
+                for (var s = 0; s < _count; s++)
+                {
+                    if (entries[s] is not null)
+                    {
+                        initial = initial.With(2 * s);
+                    }
+                }
+
+                seeds.Add((pair.Value, new Context(initial, entries, @event)));
             }
         }
+
+        Solve(seeds, cancellationToken);
+
+        // Procedures no handler reaches are still checked, from their RunsFrom states (as entered: the
+        // state-level sets), so that a body is never silently skipped.
+        var reached = new HashSet<IMethodSymbol>(_summaries.Keys.Select(k => k.Procedure), SymbolEqualityComparer.Default);
+        foreach (var pair in _graphs)
+        {
+            if (!_model.Handlers.ContainsKey(pair.Key) && _model.Procedures.TryGetValue(pair.Key, out var runsFrom) && !reached.Contains(pair.Key))
+            {
+                var initial = Empty;
+                foreach (var s in runsFrom.Members())
+                {
+                    initial = initial.With((2 * s) + 1);
+                }
+
+                seeds.Add((pair.Value, new Context(initial, null, null)));
+            }
+        }
+
+        Solve(seeds, cancellationToken);
+
+        // Reporting: every seed, and every procedure once per event with all its entry pairs.
+        var sink = new Sink(_model);
+        foreach (var (graph, context) in seeds)
+        {
+            Analyze(graph, context, sink, cancellationToken);
+        }
+
+        foreach (var group in _summaries.Keys.GroupBy(k => (k.Procedure, k.Event), ProcedureEventComparer.Instance))
+        {
+            var initial = Empty;
+            foreach (var key in group)
+            {
+                initial = initial.With(key.Pair);
+            }
+
+            var @event = group.Key.Event;
+            Analyze(_graphs[group.Key.Procedure], new Context(initial, @event is null ? null : EntriesOf(@event), @event), sink, cancellationToken);
+        }
+
+        sink.Flush(report);
     }
 
-    private void ComputeSummaries(CancellationToken cancellationToken)
+    private Bits Empty => Bits.Empty(2 * _count);
+
+    private HandlesDecl?[] EntriesOf(ITypeSymbol? @event)
     {
-        foreach (var procedure in _model.Procedures.Keys)
+        if (@event is null)
         {
-            _summaries[procedure] = _graphs.ContainsKey(procedure) ? ProcedureSummary.Bottom(_count) : ProcedureSummary.NoMoves(_count);
+            return new HandlesDecl?[_count];
         }
 
+        if (!_entries.TryGetValue(@event, out var entries))
+        {
+            entries = _model.EntryDeclarations(@event);
+            _entries[@event] = entries;
+        }
+
+        return entries;
+    }
+
+    /// <summary>Rounds over the seeds and every demanded procedure context until no summary changes.</summary>
+    private void Solve(List<(FlowGraph Graph, Context Context)> seeds, CancellationToken cancellationToken)
+    {
         for (var round = 0; round < MaxRounds; round++)
         {
-            var changed = false;
-            foreach (var procedure in _model.Procedures.Keys)
+            _changed = false;
+            foreach (var (graph, context) in seeds)
+            {
+                Analyze(graph, context, null, cancellationToken);
+            }
+
+            foreach (var key in _summaries.Keys.ToList())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!_graphs.TryGetValue(procedure, out var graph) || ContextOf(procedure, preferHandler: false) is not { } context)
+                var @event = key.Event;
+                var result = Analyze(_graphs[key.Procedure], new Context(Empty.With(key.Pair), @event is null ? null : EntriesOf(@event), @event), null, cancellationToken);
+                var joined = _summaries[key].Join(result);
+                if (!joined.Equals(_summaries[key]))
                 {
-                    continue;
-                }
-
-                var result = Analyze(graph, context, report: null, cancellationToken);
-                var summary = _summaries[procedure].Join(result);
-                if (!summary.Equals(_summaries[procedure]))
-                {
-                    _summaries[procedure] = summary;
-                    changed = true;
+                    _summaries[key] = joined;
+                    _changed = true;
                 }
             }
 
-            if (!changed)
+            if (!_changed)
             {
                 return;
             }
         }
     }
 
-    private BodyContext? ContextOf(IMethodSymbol method, bool preferHandler)
+    private Summary Demand(IMethodSymbol procedure, ITypeSymbol? @event, int pair)
     {
-        if (preferHandler && _model.Handlers.TryGetValue(method, out var @event))
+        var key = new Key(procedure, @event, pair);
+        if (!_summaries.TryGetValue(key, out var summary))
         {
-            var entries = _model.EntryDeclarations(@event);
-            var initial = Bits.Empty(2 * _count);
-            for (var s = 0; s < _count; s++)
-            {
-                if (entries[s] is not null)
-                {
-                    initial = initial.With(2 * s);
-                }
-            }
-
-            return new BodyContext(initial, entries, @event);
+            summary = new Summary(Empty, Empty);
+            _summaries[key] = summary;
+            _changed = true;
         }
 
-        if (_model.Procedures.TryGetValue(method, out var runsFrom))
-        {
-            var initial = Bits.Empty(2 * _count);
-            foreach (var s in runsFrom.Members())
-            {
-                initial = initial.With(2 * s);
-            }
-
-            return new BodyContext(initial, null, null);
-        }
-
-        return null;
+        return summary;
     }
 
-    /// <summary>The fixpoint over one body; with <paramref name="report"/>, a final reporting pass.</summary>
-    private ProcedureSummary Analyze(FlowGraph graph, BodyContext context, Action<Diagnostic>? report, CancellationToken cancellationToken)
+    /// <summary>The fixpoint over one body; with <paramref name="sink"/>, a final reporting pass.</summary>
+    private Summary Analyze(FlowGraph graph, Context context, Sink? sink, CancellationToken cancellationToken)
     {
         var blocks = graph.Blocks;
         var n = blocks.Length;
-        var empty = Bits.Empty(2 * _count);
-        // Incoming edges: (source block, the edge).
-        var predecessors = new List<(int Source, FlowEdge Edge)>[n];
+        var empty = Empty;
+        var predecessors = new List<(int Source, Bits? Filter, int ViaFinally)>[n];
         for (var b = 0; b < n; b++)
         {
-            predecessors[b] = new List<(int, FlowEdge)>();
+            predecessors[b] = new List<(int, Bits?, int)>();
         }
 
         for (var b = 0; b < n; b++)
@@ -171,7 +191,7 @@ internal sealed class MachineChecker
             {
                 if (edge.Destination >= 0 && edge.Destination < n)
                 {
-                    predecessors[edge.Destination].Add((b, edge));
+                    predecessors[edge.Destination].Add((b, FilterOf(edge), edge.ViaFinally));
                 }
             }
         }
@@ -184,11 +204,11 @@ internal sealed class MachineChecker
             ins[b] = outs[b] = alls[b] = empty;
         }
 
-        var tryUnion = new Bits[graph.RegionCount];
+        var unions = new Bits[graph.RegionCount];
         var regionOut = new Bits[graph.RegionCount];
         for (var r = 0; r < graph.RegionCount; r++)
         {
-            tryUnion[r] = regionOut[r] = empty;
+            unions[r] = regionOut[r] = empty;
         }
 
         for (var round = 0; round < MaxRounds; round++)
@@ -203,8 +223,26 @@ internal sealed class MachineChecker
                     continue;
                 }
 
-                var input = InputOf(b, graph, context, predecessors, outs, tryUnion, regionOut, empty);
-                var (output, all) = Transfer(block, input, context, report: null);
+                var input = b == graph.Entry ? context.Initial : empty;
+                foreach (var (source, filter, viaFinally) in predecessors[b])
+                {
+                    // A branch that runs finally regions arrives in the state the (outermost) finally leaves;
+                    // a branch on a state guard carries only the states that take it.
+                    var arriving = viaFinally >= 0 ? regionOut[viaFinally] : outs[source];
+                    input = input.Union(filter is null ? arriving : arriving.Intersect(filter));
+                }
+
+                foreach (var r in block.EntryFromUnions)
+                {
+                    input = input.Union(unions[r]);
+                }
+
+                foreach (var r in block.EntryFromRegionOuts)
+                {
+                    input = input.Union(regionOut[r]);
+                }
+
+                var (output, all) = Transfer(block, input, context, null);
                 if (!input.Equals(ins[b]) || !output.Equals(outs[b]) || !all.Equals(alls[b]))
                 {
                     ins[b] = input;
@@ -213,12 +251,12 @@ internal sealed class MachineChecker
                     changed = true;
                 }
 
-                foreach (var t in block.EnclosingTries)
+                foreach (var r in block.ContributesTo)
                 {
-                    var merged = tryUnion[t].Union(all);
-                    if (!merged.Equals(tryUnion[t]))
+                    var merged = unions[r].Union(all);
+                    if (!merged.Equals(unions[r]))
                     {
-                        tryUnion[t] = merged;
+                        unions[r] = merged;
                         changed = true;
                     }
                 }
@@ -240,123 +278,118 @@ internal sealed class MachineChecker
             }
         }
 
-        if (report is not null)
+        if (sink is not null)
         {
             for (var b = 0; b < n; b++)
             {
                 if (blocks[b].Reachable && !ins[b].IsEmpty)
                 {
-                    Transfer(blocks[b], ins[b], context, report);
+                    Transfer(blocks[b], ins[b], context, sink);
                 }
             }
         }
 
-        // The summary: the exit block's input, and every state moved into anywhere.
-        var exitIn = graph.Exit >= 0 && graph.Exit < n ? ins[graph.Exit] : empty;
-        var unmoved = false;
-        var exitMoved = Bits.Empty(_count);
-        var anyMoved = Bits.Empty(_count);
-        for (var s = 0; s < _count; s++)
+        var exit = graph.Exit >= 0 && graph.Exit < n ? ins[graph.Exit] : empty;
+        var during = empty;
+        for (var b = 0; b < n; b++)
         {
-            unmoved |= exitIn.Contains(2 * s);
-            if (exitIn.Contains((2 * s) + 1))
-            {
-                exitMoved = exitMoved.With(s);
-            }
-
-            for (var b = 0; b < n; b++)
-            {
-                if (alls[b].Contains((2 * s) + 1))
-                {
-                    anyMoved = anyMoved.With(s);
-                    break;
-                }
-            }
+            during = during.Union(alls[b]);
         }
 
-        return new ProcedureSummary(unmoved, exitMoved, anyMoved);
+        return new Summary(exit, during);
     }
 
-    private static Bits InputOf(
-        int b,
-        FlowGraph graph,
-        BodyContext context,
-        List<(int Source, FlowEdge Edge)>[] predecessors,
-        Bits[] outs,
-        Bits[] tryUnion,
-        Bits[] regionOut,
-        Bits empty)
+    /// <summary>The pairs a guarded edge carries (null: every pair).</summary>
+    private Bits? FilterOf(FlowEdge edge)
     {
-        var block = graph.Blocks[b];
-        var input = b == graph.Entry ? context.Initial : empty;
-        foreach (var (source, edge) in predecessors[b])
+        if (edge.Guard is not { } guard)
         {
-            // A branch that runs finally regions arrives in the state the (outermost) finally leaves;
-            // a branch on a state guard carries only the states that take it.
-            var arriving = edge.ViaFinally >= 0 ? regionOut[edge.ViaFinally] : outs[source];
-            input = input.Union(edge.Filter is { } filter ? arriving.Intersect(filter) : arriving);
+            return null;
         }
 
-        foreach (var t in block.EntryFromTries)
+        if (!_guards.TryGetValue(guard, out var sets))
         {
-            input = input.Union(tryUnion[t]);
+            var whenTrue = Bits.Empty(_count);
+            var whenFalse = Bits.Empty(_count);
+            for (var s = 0; s < _count; s++)
+            {
+                var values = guard.Eval(new EvalContext(_model.StateValues[s], _functions));
+                if (values.MayBeTrue)
+                {
+                    whenTrue = whenTrue.With(s);
+                }
+
+                if (values.MayBeFalse)
+                {
+                    whenFalse = whenFalse.With(s);
+                }
+            }
+
+            sets = (whenTrue, whenFalse);
+            _guards[guard] = sets;
         }
 
-        foreach (var r in block.EntryFromRegionOuts)
+        var states = edge.GuardValue ? sets.WhenTrue : sets.WhenFalse;
+        var pairs = Empty;
+        foreach (var s in states.Members())
         {
-            input = input.Union(regionOut[r]);
+            pairs = pairs.With(2 * s).With((2 * s) + 1);
         }
 
-        return input;
+        return pairs;
     }
 
     /// <summary>Runs a block's steps: the output and the union of every intermediate value.</summary>
-    private (Bits Output, Bits All) Transfer(FlowBlock block, Bits input, BodyContext context, Action<Diagnostic>? report)
+    private (Bits Output, Bits All) Transfer(FlowBlock block, Bits input, Context context, Sink? sink)
     {
         var value = input;
         var all = input;
         foreach (var step in block.Steps)
         {
+            Bits after;
             if (step.Kind == StepKind.Transition)
             {
-                value = Transition(step, value, context, report);
-                all = all.Union(value);
+                after = Transition(step, value, context, sink);
+                all = all.Union(after);
             }
             else if (step.Procedure is { } procedure)
             {
-                var summary = _summaries.TryGetValue(procedure, out var s) ? s : ProcedureSummary.NoMoves(_count);
-                if (report is not null)
+                var runsFrom = _model.Procedures.TryGetValue(procedure, out var r) ? r : Bits.Empty(_count);
+                sink?.Call(step, procedure, value, runsFrom);
+                var hasBody = _graphs.ContainsKey(procedure);
+                after = Empty;
+                foreach (var pair in value.Members())
                 {
-                    CheckCall(step, procedure, value, report);
-                }
-
-                var after = summary.CanReturnUnmoved ? value : Bits.Empty(2 * _count);
-                var during = value;
-                for (var t = 0; t < _count; t++)
-                {
-                    if (summary.ExitMoved.Contains(t))
+                    if (!hasBody || !runsFrom.Contains(pair / 2))
                     {
-                        after = after.With((2 * t) + 1);
+                        // No body (it cannot move), or outside RunsFrom (PSM103): not followed.
+                        after = after.With(pair);
+                        continue;
                     }
 
-                    if (summary.AnyMoved.Contains(t))
-                    {
-                        during = during.With((2 * t) + 1);
-                    }
+                    var summary = Demand(procedure, context.Event, pair);
+                    after = after.Union(summary.Exit);
+                    all = all.Union(summary.During);
                 }
 
-                all = all.Union(after).Union(during);
-                value = after;
+                all = all.Union(after);
             }
+            else
+            {
+                continue;
+            }
+
+            // A call that may be compiled away leaves the machine where it was, or where the call leaves it.
+            value = step.Maybe ? value.Union(after) : after;
         }
 
         return (value, all);
     }
 
-    private Bits Transition(FlowStep step, Bits value, BodyContext context, Action<Diagnostic>? report)
+    private Bits Transition(FlowStep step, Bits value, Context context, Sink? sink)
     {
         var target = step.Target;
-        var result = Bits.Empty(2 * _count);
+        var result = Empty;
         var moved = false;
         for (var s = 0; s < _count; s++)
         {
@@ -370,34 +403,34 @@ internal sealed class MachineChecker
             if (s == target)
             {
                 // A move to the current state is not a move: nothing to check, the tag stays.
-                result = result.Union(value.Intersect(Pair(s)));
+                result = result.Union(value.Intersect(Empty.With(2 * s).With((2 * s) + 1)));
                 continue;
             }
 
             moved = true;
-            if (report is null)
+            if (sink is null)
             {
                 continue;
             }
 
-            // One diagnostic per source state: the handler entry check (stricter) first.
-            if (unmoved && context.Entries?[s] is { } entry)
+            if (unmoved)
             {
-                if (!entry.Targets.Contains(target))
+                if (context.Entries?[s] is { } entry)
                 {
-                    ReportNotPermitted(step, s, entry.Targets, entry, context.Event, report);
-                    continue;
+                    if (!entry.Targets.Contains(target))
+                    {
+                        sink.NotPermitted(step, s, entry.Targets, entry, context.Event);
+                    }
                 }
-            }
-            else if (unmoved && !_model.States[s].Permitted.Contains(target))
-            {
-                ReportNotPermitted(step, s, _model.States[s].Permitted, null, null, report);
-                continue;
+                else if (!_model.States[s].Permitted.Contains(target))
+                {
+                    sink.NotPermitted(step, s, _model.States[s].Permitted, null, null);
+                }
             }
 
             if (entered && !_model.States[s].Permitted.Contains(target))
             {
-                ReportNotPermitted(step, s, _model.States[s].Permitted, null, null, report);
+                sink.NotPermitted(step, s, _model.States[s].Permitted, null, null);
             }
         }
 
@@ -410,62 +443,69 @@ internal sealed class MachineChecker
         return moved ? result.With((2 * target) + 1) : result;
     }
 
-    private Bits Pair(int s) => Bits.Empty(2 * _count).With(2 * s).With((2 * s) + 1);
-
-    private void ReportNotPermitted(FlowStep step, int source, Bits permitted, HandlesDecl? entry, ITypeSymbol? @event, Action<Diagnostic> report)
+    /// <summary>A procedure's effect from one entry pair: the pairs it may return in, and every pair it may pass through.</summary>
+    private sealed class Summary : IEquatable<Summary>
     {
-        var sourceName = _model.States[source].Name;
-        var on = entry is not null && @event is not null ? " on '" + @event.Name + "'" : string.Empty;
-        var properties = ImmutableDictionary<string, string?>.Empty;
-        var additional = Array.Empty<Location>();
-        if (entry is not null && @event is not null && step.Target >= 0 && entry.Attribute.ApplicationSyntaxReference is { } reference)
+        public Summary(Bits exit, Bits during)
         {
-            var targetType = _model.States[step.Target].Type;
-            properties = properties
-                .Add(DiagnosticDescriptors.TargetTypeProperty, targetType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
-                .Add(DiagnosticDescriptors.TargetNameProperty, targetType.Name)
-                .Add(DiagnosticDescriptors.SourceNameProperty, sourceName)
-                .Add(DiagnosticDescriptors.EventNameProperty, @event.Name);
-            additional = new[] { reference.SyntaxTree.GetLocation(reference.Span) };
+            Exit = exit;
+            During = during;
         }
 
-        report(Diagnostic.Create(
-            DiagnosticDescriptors.TransitionNotPermitted,
-            step.TargetLocation,
-            additional,
-            properties,
-            sourceName,
-            step.TargetName,
-            on,
-            permitted.Format(_model.Names)));
+        public Bits Exit { get; }
+
+        public Bits During { get; }
+
+        public Summary Join(Summary other) => new(Exit.Union(other.Exit), During.Union(other.During));
+
+        public bool Equals(Summary? other) => other is not null && Exit.Equals(other.Exit) && During.Equals(other.During);
+
+        public override bool Equals(object? obj) => Equals(obj as Summary);
+
+        public override int GetHashCode() => Exit.GetHashCode() ^ (During.GetHashCode() * 7);
     }
 
-    private void CheckCall(FlowStep step, IMethodSymbol procedure, Bits value, Action<Diagnostic> report)
+    /// <summary>A procedure context: the procedure, the step's event (null: not reached from any handler), one entry pair.</summary>
+    private readonly struct Key : IEquatable<Key>
     {
-        var runsFrom = _model.Procedures.TryGetValue(procedure, out var r) ? r : Bits.Empty(_count);
-        var outside = Bits.Empty(_count);
-        for (var s = 0; s < _count; s++)
+        public Key(IMethodSymbol procedure, ITypeSymbol? @event, int pair)
         {
-            if ((value.Contains(2 * s) || value.Contains((2 * s) + 1)) && !runsFrom.Contains(s))
-            {
-                outside = outside.With(s);
-            }
+            Procedure = procedure;
+            Event = @event;
+            Pair = pair;
         }
 
-        if (!outside.IsEmpty)
-        {
-            report(Diagnostic.Create(
-                DiagnosticDescriptors.ProcedureState,
-                step.Location,
-                procedure.Name,
-                outside.Format(_model.Names),
-                runsFrom.Format(_model.Names)));
-        }
+        public IMethodSymbol Procedure { get; }
+
+        public ITypeSymbol? Event { get; }
+
+        public int Pair { get; }
+
+        public bool Equals(Key other) =>
+            SymbolEqualityComparer.Default.Equals(Procedure, other.Procedure)
+            && SymbolEqualityComparer.Default.Equals(Event, other.Event)
+            && Pair == other.Pair;
+
+        public override bool Equals(object? obj) => obj is Key k && Equals(k);
+
+        public override int GetHashCode() =>
+            (SymbolEqualityComparer.Default.GetHashCode(Procedure) * 31) ^ (Event is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(Event) * 7) ^ Pair;
     }
 
-    private sealed class BodyContext
+    private sealed class ProcedureEventComparer : IEqualityComparer<(IMethodSymbol Procedure, ITypeSymbol? Event)>
     {
-        public BodyContext(Bits initial, HandlesDecl?[]? entries, ITypeSymbol? @event)
+        public static readonly ProcedureEventComparer Instance = new();
+
+        public bool Equals((IMethodSymbol Procedure, ITypeSymbol? Event) x, (IMethodSymbol Procedure, ITypeSymbol? Event) y) =>
+            SymbolEqualityComparer.Default.Equals(x.Procedure, y.Procedure) && SymbolEqualityComparer.Default.Equals(x.Event, y.Event);
+
+        public int GetHashCode((IMethodSymbol Procedure, ITypeSymbol? Event) obj) =>
+            SymbolEqualityComparer.Default.GetHashCode(obj.Procedure) ^ (obj.Event is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(obj.Event));
+    }
+
+    private sealed class Context
+    {
+        public Context(Bits initial, HandlesDecl?[]? entries, ITypeSymbol? @event)
         {
             Initial = initial;
             Entries = entries;
@@ -474,9 +514,111 @@ internal sealed class MachineChecker
 
         public Bits Initial { get; }
 
-        /// <summary>For a handler: per state, its Handles(E) declaration (null when it does not handle E).</summary>
+        /// <summary>Per state, its Handles(E) declaration for the step's event (null when it does not handle E, or no event).</summary>
         public HandlesDecl?[]? Entries { get; }
 
         public ITypeSymbol? Event { get; }
+    }
+
+    /// <summary>
+    /// Collects the findings of every context and reports each once: PSM101 per (location, source,
+    /// target, event), dropping the state-level finding where an event-specific one exists; PSM103
+    /// per call, with the states of every context joined.
+    /// </summary>
+    private sealed class Sink
+    {
+        private readonly MachineModel _model;
+        private readonly Dictionary<(Location, int, string, string?), (FlowStep Step, Bits Permitted, HandlesDecl? Entry, ITypeSymbol? Event)> _notPermitted = new();
+        private readonly Dictionary<Location, (FlowStep Step, IMethodSymbol Procedure, Bits Outside, Bits RunsFrom)> _calls = new();
+
+        public Sink(MachineModel model) => _model = model;
+
+        public void NotPermitted(FlowStep step, int source, Bits permitted, HandlesDecl? entry, ITypeSymbol? @event)
+        {
+            var key = (step.TargetLocation, source, step.TargetName, entry is null ? null : @event?.ToDisplayString());
+            if (!_notPermitted.ContainsKey(key))
+            {
+                _notPermitted[key] = (step, permitted, entry, entry is null ? null : @event);
+            }
+        }
+
+        public void Call(FlowStep step, IMethodSymbol procedure, Bits value, Bits runsFrom)
+        {
+            var outside = Bits.Empty(runsFrom.Length);
+            for (var s = 0; s < runsFrom.Length; s++)
+            {
+                if ((value.Contains(2 * s) || value.Contains((2 * s) + 1)) && !runsFrom.Contains(s))
+                {
+                    outside = outside.With(s);
+                }
+            }
+
+            if (outside.IsEmpty)
+            {
+                return;
+            }
+
+            _calls[step.Location] = _calls.TryGetValue(step.Location, out var prior)
+                ? (prior.Step, procedure, prior.Outside.Union(outside), runsFrom)
+                : (step, procedure, outside, runsFrom);
+        }
+
+        public void Flush(Action<Diagnostic> report)
+        {
+            var diagnostics = new List<Diagnostic>();
+            foreach (var pair in _notPermitted)
+            {
+                var (location, source, target, @event) = pair.Key;
+                if (@event is null && _notPermitted.Keys.Any(k => k.Item1 == location && k.Item2 == source && k.Item3 == target && k.Item4 is not null))
+                {
+                    continue;
+                }
+
+                diagnostics.Add(NotPermittedDiagnostic(pair.Value.Step, source, pair.Value.Permitted, pair.Value.Entry, pair.Value.Event));
+            }
+
+            foreach (var call in _calls.Values)
+            {
+                diagnostics.Add(Diagnostic.Create(
+                    DiagnosticDescriptors.ProcedureState,
+                    call.Step.Location,
+                    call.Procedure.Name,
+                    call.Outside.Format(_model.Names),
+                    call.RunsFrom.Format(_model.Names)));
+            }
+
+            foreach (var d in diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal))
+            {
+                report(d);
+            }
+        }
+
+        private Diagnostic NotPermittedDiagnostic(FlowStep step, int source, Bits permitted, HandlesDecl? entry, ITypeSymbol? @event)
+        {
+            var sourceName = _model.States[source].Name;
+            var on = entry is not null && @event is not null ? " on '" + @event.Name + "'" : string.Empty;
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            var additional = Array.Empty<Location>();
+            if (entry is not null && @event is not null && step.Target >= 0 && entry.Attribute.ApplicationSyntaxReference is { } reference)
+            {
+                var targetType = _model.States[step.Target].Type;
+                properties = properties
+                    .Add(DiagnosticDescriptors.TargetTypeProperty, targetType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+                    .Add(DiagnosticDescriptors.TargetNameProperty, targetType.Name)
+                    .Add(DiagnosticDescriptors.SourceNameProperty, sourceName)
+                    .Add(DiagnosticDescriptors.EventNameProperty, @event.Name);
+                additional = new[] { reference.SyntaxTree.GetLocation(reference.Span) };
+            }
+
+            return Diagnostic.Create(
+                DiagnosticDescriptors.TransitionNotPermitted,
+                step.TargetLocation,
+                additional,
+                properties,
+                sourceName,
+                step.TargetName,
+                on,
+                permitted.Format(_model.Names));
+        }
     }
 }

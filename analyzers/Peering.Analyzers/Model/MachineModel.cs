@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Peering.Analyzers.Flow;
 
@@ -89,6 +90,18 @@ internal sealed class MachineModel
         }
 
         Names = names;
+
+        // Each state's enum value (what state guards compare against), null when the enum lacks it.
+        var values = new long?[states.Length];
+        foreach (var pair in constants)
+        {
+            if (pair.Value.State >= 0 && values[pair.Value.State] is null)
+            {
+                values[pair.Value.State] = pair.Key;
+            }
+        }
+
+        StateValues = values;
     }
 
     public INamedTypeSymbol Machine { get; }
@@ -101,6 +114,9 @@ internal sealed class MachineModel
     public IReadOnlyList<string> Names { get; }
 
     public int Count => States.Length;
+
+    /// <summary>Per state, the value of its enum member (null when the enum has no member of that name).</summary>
+    public IReadOnlyList<long?> StateValues { get; }
 
     /// <summary>The state enum, or null when it is not (yet) declared.</summary>
     public INamedTypeSymbol? StateEnum { get; }
@@ -232,20 +248,7 @@ internal sealed class MachineModel
             {
                 if (KnownTypes.Is(a.AttributeClass, known.Transition))
                 {
-                    var ordinal = -1;
-                    if (stateEnum is not null)
-                    {
-                        foreach (var p in method.Parameters)
-                        {
-                            if (SymbolEqualityComparer.Default.Equals(p.Type, stateEnum))
-                            {
-                                ordinal = p.Ordinal;
-                                break;
-                            }
-                        }
-                    }
-
-                    transitions[method] = ordinal;
+                    transitions[method] = TargetOrdinal(method, stateEnum);
                 }
                 else if (KnownTypes.Is(a.AttributeClass, known.Procedure))
                 {
@@ -276,6 +279,52 @@ internal sealed class MachineModel
 
         return new MachineModel(machine, states.ToImmutable(), stateEnum, constants, transitions, procedures, handlers, stateProperty);
     }
+
+    /// <summary>
+    /// The target parameter of a [Transition] method, by the rule the generator's PSM011 enforces:
+    /// an instance method's only parameter of the state enum type (matched by symbol), passed by
+    /// value; -1 when the method breaks the rule (then no call is checked; the build fails on PSM011).
+    /// </summary>
+    public static int TargetOrdinal(IMethodSymbol method, INamedTypeSymbol? stateEnum)
+    {
+        var ordinal = -1;
+        if (method.IsStatic)
+        {
+            return -1;
+        }
+
+        foreach (var p in method.Parameters)
+        {
+            if (stateEnum is not null && SymbolEqualityComparer.Default.Equals(p.Type, stateEnum))
+            {
+                if (ordinal >= 0 || p.RefKind != RefKind.None)
+                {
+                    return -1;
+                }
+
+                ordinal = p.Ordinal;
+            }
+        }
+
+        return ordinal;
+    }
+
+    /// <summary>Every handler, procedure and transition method, each once.</summary>
+    public IEnumerable<IMethodSymbol> Members()
+    {
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        foreach (var m in Handlers.Keys.Concat(Procedures.Keys).Concat(Transitions.Keys))
+        {
+            if (seen.Add(m))
+            {
+                yield return m;
+            }
+        }
+    }
+
+    /// <summary>A transition, procedure or handler of this machine: calling it may move the machine.</summary>
+    public bool IsStepOrHandler(IMethodSymbol method) =>
+        Transitions.ContainsKey(method) || Procedures.ContainsKey(method) || Handlers.ContainsKey(method);
 
     /// <summary>The states that handle <paramref name="event"/>, each with its targets and (first) attribute.</summary>
     public HandlesDecl?[] EntryDeclarations(ITypeSymbol? @event)

@@ -63,13 +63,18 @@ internal static class DiagnosticDescriptors
         "Invalid [Transition] method",
         "Machine '{0}': {1}");
 
+    public static readonly DiagnosticDescriptor UndispatchableEvent = Error(
+        "PSM012",
+        "Event type without a decision",
+        "'{0}' can be dispatched to machine '{1}' but {2}");
+
     public static readonly DiagnosticDescriptor BadStepMethod = Error(
-        "PSM020",
+        "PSM013",
         "Invalid step declaration",
         "'{0}': {1}");
 
     public static readonly DiagnosticDescriptor NoContract = new(
-        "PSM021",
+        "PSM014",
         "No trace-tool contract",
         "Machine '{0}' gets no trace-tool contract ({0}.Contract, {0}.Types, the pure Step): {1}",
         Category,
@@ -89,6 +94,7 @@ internal static class DiagnosticDescriptors
         [UnknownDeclaredType.Id] = UnknownDeclaredType,
         [BadWireRecord.Id] = BadWireRecord,
         [BadTransitionMethod.Id] = BadTransitionMethod,
+        [UndispatchableEvent.Id] = UndispatchableEvent,
         [BadStepMethod.Id] = BadStepMethod,
         [NoContract.Id] = NoContract,
     };

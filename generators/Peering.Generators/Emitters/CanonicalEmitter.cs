@@ -71,7 +71,7 @@ internal sealed class CanonicalEmitter
     {
         _w.Open("private static void Canonical_" + what + "(" + CW + " w, " + baseType + " value)");
         _w.Open("switch (value)");
-        for (var i = 0; i < cases.Count; i++)
+        foreach (var i in CaseOrder.DerivedFirst(cases))
         {
             var id = _c.Id(new TypeRef(WireKind.Record, cases[i].TypeName, SimpleName: _c.RecordsByType.TryGetValue(cases[i].TypeName, out var r) ? r.SimpleName : cases[i].TypeName));
             _w.Line("case " + cases[i].TypeName + " v:");

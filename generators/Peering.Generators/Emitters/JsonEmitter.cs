@@ -172,7 +172,7 @@ internal sealed class JsonEmitter
         _w.Line("/// <summary>Writes <paramref name=\"value\"/> as a JSON object whose first key is its <c>\"type\"</c> tag.</summary>");
         _w.Open("public static void Write" + what + "(" + JW + " w, " + baseType + " value)");
         _w.Open("switch (value)");
-        foreach (var c in cases)
+        foreach (var c in CaseOrder.DerivedFirst(cases).Select(i => cases[i]))
         {
             var id = CaseId(c);
             _w.Line("case " + c.TypeName + " v:");
@@ -214,6 +214,11 @@ internal sealed class JsonEmitter
         _w.Line("/// </summary>");
         _w.Open("public static " + baseType + " Read" + what + "(ref " + JR + " r)");
         EmitTaggedDispatchPrologue("type", "Match" + what + "Tag");
+        if (cases.Count == 0)
+        {
+            _w.Line("_ = tag; // no cases: the matcher has rejected the tag");
+        }
+
         _w.Open("switch (index)");
         for (var i = 0; i < cases.Count; i++)
         {

@@ -139,7 +139,7 @@ internal static class MachineEmitter
         for (var s = 0; s < m.States.Count; s++)
         {
             var state = m.States[s];
-            for (var e = 0; e < m.Events.Count; e++)
+            foreach (var e in CaseOrder.DerivedFirst(m.Events))
             {
                 var decision = state.Decisions[e];
                 var stateValue = m.StateEnumTypeName + "." + state.Name;
@@ -361,7 +361,7 @@ internal static class MachineEmitter
         w.Line("public static int " + method + "(" + baseType + " " + parameter + ") => " + parameter + " switch");
         w.Line("{");
         w.Indent();
-        for (var i = 0; i < cases.Count; i++)
+        foreach (var i in CaseOrder.DerivedFirst(cases))
         {
             w.Line(cases[i].TypeName + " => " + i + ",");
         }

@@ -79,10 +79,14 @@ internal sealed record ContextDecl(
     LocationInfo? Location,
     DiagnosticInfo? Problem);
 
-/// <summary>Every event, effect, invariant and check of the compilation, in source order.</summary>
+/// <summary>A concrete class or struct with a base list that is not an <c>[Event]</c>: the types it derives from.</summary>
+internal sealed record SubtypeDecl(string TypeName, EquatableArray<string> BaseTypes, LocationInfo? Location);
+
+/// <summary>Every event, effect, invariant and check of the compilation, in source order, and the concrete non-event subtypes.</summary>
 internal sealed record CompilationDecls(
     EquatableArray<CaseDecl> Events,
     EquatableArray<CaseDecl> Effects,
     EquatableArray<PredicateDecl> Invariants,
     EquatableArray<PredicateDecl> Checks,
-    EquatableArray<ContextDecl> Contexts);
+    EquatableArray<ContextDecl> Contexts,
+    EquatableArray<SubtypeDecl> Subtypes);

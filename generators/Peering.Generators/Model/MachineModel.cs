@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Peering.Generators.Model;
 
 /// <summary>One (state, event) decision: handled (with the handler and the permitted targets) or ignored.</summary>
@@ -7,10 +10,20 @@ internal sealed record DecisionModel(bool Handled, string? Handler, EquatableArr
 internal sealed record StateModel(string Name, string WireName, EquatableArray<DecisionModel> Decisions, EquatableArray<int> Continues);
 
 /// <summary>
-/// A concrete event or effect type and its tag; for a <c>[TransitionLog]</c> effect, the properties
-/// holding the move's source and target.
+/// A concrete event or effect type and its tag. <paramref name="Depth"/> is the number of the
+/// machine's other cases (of the same union) it derives from: 0 unless an [Event] derives from another.
+/// For a <c>[TransitionLog]</c> effect, <paramref name="MoveFrom"/> and <paramref name="MoveTo"/> are
+/// the properties holding the move's source and target.
 /// </summary>
-internal sealed record CaseModel(string TypeName, string Tag, string? MoveFrom = null, string? MoveTo = null);
+internal sealed record CaseModel(string TypeName, string Tag, int Depth = 0, string? MoveFrom = null, string? MoveTo = null);
+
+/// <summary>The order a type switch over cases must test them in.</summary>
+internal static class CaseOrder
+{
+    /// <summary>Case indices, every derived case before the cases it derives from (else its label is unreachable, CS8120); otherwise declaration order.</summary>
+    public static IEnumerable<int> DerivedFirst(EquatableArray<CaseModel> cases) =>
+        Enumerable.Range(0, cases.Count).OrderByDescending(i => cases[i].Depth).ThenBy(i => i);
+}
 
 /// <summary>A procedure and the states (indices) it runs from.</summary>
 internal sealed record ProcedureModel(string Name, EquatableArray<int> RunsFrom);

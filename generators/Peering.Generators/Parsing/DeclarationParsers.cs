@@ -15,6 +15,30 @@ internal static class DeclarationParsers
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
         var location = LocationInfo.From(((TypeDeclarationSyntax)context.TargetNode).Identifier.GetLocation());
+        return new CaseDecl(
+            type.FullName(),
+            context.Attributes[0].FirstStringArgument() ?? type.Name,
+            BaseTypes(type).ToEquatableArray(),
+            WireTypeParser.ParseRoot(type, location, cancellationToken),
+            type.Has("TransitionLogAttribute"),
+            location);
+    }
+
+    /// <summary>A concrete class or struct that is not an <c>[Event]</c> (a candidate for PSM012), or null.</summary>
+    public static SubtypeDecl? ParseSubtype(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.SemanticModel.GetDeclaredSymbol(context.Node, cancellationToken) is not INamedTypeSymbol type
+            || type.IsAbstract || type.IsStatic || type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.Has("EventAttribute"))
+        {
+            return null;
+        }
+
+        return new SubtypeDecl(type.FullName(), BaseTypes(type).ToEquatableArray(), LocationInfo.From(((TypeDeclarationSyntax)context.Node).Identifier.GetLocation()));
+    }
+
+    /// <summary>Every base class (up to, not including, object and ValueType) and interface of <paramref name="type"/>.</summary>
+    public static List<string> BaseTypes(INamedTypeSymbol type)
+    {
         var bases = new List<string>();
         for (var t = type.BaseType; t is not null && t.SpecialType != SpecialType.System_Object && t.SpecialType != SpecialType.System_ValueType; t = t.BaseType)
         {
@@ -26,13 +50,7 @@ internal static class DeclarationParsers
             bases.Add(iface.FullName());
         }
 
-        return new CaseDecl(
-            type.FullName(),
-            context.Attributes[0].FirstStringArgument() ?? type.Name,
-            bases.ToEquatableArray(),
-            WireTypeParser.ParseRoot(type, location, cancellationToken),
-            type.Has("TransitionLogAttribute"),
-            location);
+        return bases;
     }
 
     public static PredicateDecl ParsePredicate(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

@@ -20,6 +20,17 @@ internal static class MachineAssembler
             => diagnostics.Add(DiagnosticInfo.Create(descriptor.Id, location ?? machine.Location, args));
 
         var events = decls.Events.Where(e => e.BaseTypes.Contains(machine.EventBase)).ToList();
+
+        // PSM001's exhaustiveness covers every type Dispatch accepts: a concrete subtype of the base is an [Event].
+        var seenSubtypes = new HashSet<string>();
+        foreach (var subtype in decls.Subtypes)
+        {
+            if (subtype.BaseTypes.Contains(machine.EventBase) && seenSubtypes.Add(subtype.TypeName))
+            {
+                Report(DiagnosticDescriptors.UndispatchableEvent, subtype.Location, Short(subtype.TypeName), machine.Name, "is not an [Event], so Dispatch has no decision for it");
+            }
+        }
+
         var effects = decls.Effects.Where(e => e.BaseTypes.Contains(machine.EffectBase)).ToList();
         CheckUnique("Event tag", events.Select(e => (e.Tag, e.TypeName, e.Location)), Report);
         CheckUnique("Effect tag", effects.Select(e => (e.Tag, e.TypeName, e.Location)), Report);
@@ -178,7 +189,7 @@ internal static class MachineAssembler
         }
 
         var records = AssembleWire(machine, events, effects, Report);
-        var effectModels = effects.Select(e => TransitionLog(e, records, Report)).ToList();
+        var effectModels = effects.Select(e => TransitionLog(e, records, Report) with { Depth = effects.Count(o => e.BaseTypes.Contains(o.TypeName)) }).ToList();
 
         // A machine with a snapshot factory is meant to be traced: say why it gets no contract.
         var missing = new List<string>();
@@ -214,7 +225,7 @@ internal static class MachineAssembler
             machine.EffectBase,
             machine.SnapshotType,
             states.ToEquatableArray(),
-            events.Select(e => new CaseModel(e.TypeName, e.Tag)).ToEquatableArray(),
+            events.Select(e => new CaseModel(e.TypeName, e.Tag, events.Count(o => e.BaseTypes.Contains(o.TypeName)))).ToEquatableArray(),
             effectModels.ToEquatableArray(),
             procedures.ToEquatableArray(),
             checks.ToEquatableArray(),
@@ -397,7 +408,7 @@ internal static class MachineAssembler
             return new CaseModel(effect.TypeName, effect.Tag);
         }
 
-        return new CaseModel(effect.TypeName, effect.Tag, states[0].PropertyName, states[1].PropertyName);
+        return new CaseModel(effect.TypeName, effect.Tag, MoveFrom: states[0].PropertyName, MoveTo: states[1].PropertyName);
     }
 
     private static void CheckUnique(

@@ -35,6 +35,11 @@ internal static class MachineParser
         var args = attribute.ConstructorArguments;
         var eventSymbol = args.Length > 0 ? args[0].Value as ITypeSymbol : null;
         var eventBase = eventSymbol?.FullName() ?? "";
+        if (eventSymbol is INamedTypeSymbol eventBaseType)
+        {
+            CheckEventBase(eventBaseType, type, context.SemanticModel.Compilation, location, diagnostics, cancellationToken);
+        }
+
         var effectBase = args.Length > 1 && args[1].Value is ITypeSymbol f ? f.FullName() : "";
         var snapshotSymbol = args.Length > 2 ? args[2].Value as ITypeSymbol : null;
         var stateEnumName = type.Name + "State";
@@ -80,9 +85,9 @@ internal static class MachineParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadTransitionMethod.Id, methodLocation, type.Name, "it has more than one [Transition] method ('" + transitions[0].Name + "' and '" + method.Name + "')"));
             }
 
-            if (!method.Parameters.Any(p => p.Type.Name == stateEnumName))
+            foreach (var problem in TransitionProblems(method, stateEnumName))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadTransitionMethod.Id, methodLocation, type.Name, "the [Transition] method '" + method.Name + "' has no parameter of the state type '" + stateEnumName + "'"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadTransitionMethod.Id, methodLocation, type.Name, problem));
             }
         }
 
@@ -106,6 +111,126 @@ internal static class MachineParser
             step,
             location,
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The transition method's rule, the same as the analyzer's (which finds the target by symbol):
+    /// an instance method with exactly one parameter of the generated state enum, passed by value.
+    /// The enum does not exist yet while the generator runs, so a parameter of that name that
+    /// resolves to some type is not it.
+    /// </summary>
+    private static IEnumerable<string> TransitionProblems(IMethodSymbol method, string stateEnumName)
+    {
+        var name = "the [Transition] method '" + method.Name + "'";
+        if (method.IsStatic)
+        {
+            yield return name + " is static; it must be an instance method";
+        }
+
+        var named = method.Parameters.Where(p => p.Type.Name == stateEnumName).ToList();
+        var generated = named.Where(p => p.Type.TypeKind == TypeKind.Error).ToList();
+        foreach (var p in named.Except(generated))
+        {
+            yield return name + " has the parameter '" + p.Name + "' of type '" + p.Type.ToDisplayString() + "', which is not the generated state type '" + stateEnumName + "'";
+        }
+
+        if (named.Count == 0)
+        {
+            yield return name + " has no parameter of the state type '" + stateEnumName + "'";
+        }
+        else if (generated.Count > 1)
+        {
+            yield return name + " has more than one parameter of the state type '" + stateEnumName + "'";
+        }
+        else if (generated.Count == 1 && generated[0].RefKind != RefKind.None)
+        {
+            yield return name + " takes its target '" + generated[0].Name + "' by reference; it must be passed by value";
+        }
+    }
+
+    /// <summary>
+    /// PSM012 for types Dispatch accepts without a decision that no source scan sees: a concrete
+    /// event base, and concrete subtypes of an event base from a referenced assembly (the
+    /// compilation's own subtypes are matched in <see cref="MachineAssembler"/>).
+    /// </summary>
+    private static void CheckEventBase(INamedTypeSymbol eventBase, INamedTypeSymbol machine, Compilation compilation, LocationInfo? location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (eventBase.TypeKind is TypeKind.Class or TypeKind.Struct && !eventBase.IsAbstract && eventBase.SpecialType == SpecialType.None)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndispatchableEvent.Id, location, eventBase.Name, machine.Name, "is the event base and not abstract, so Dispatch has no decision for an instance of it"));
+        }
+
+        var home = eventBase.ContainingAssembly;
+        if (home is null || eventBase.SpecialType != SpecialType.None || SymbolEqualityComparer.Default.Equals(home, compilation.Assembly))
+        {
+            return; // a source base: referenced assemblies cannot derive from it
+        }
+
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            var related = SymbolEqualityComparer.Default.Equals(assembly, home)
+                || assembly.Modules.Any(m => m.ReferencedAssemblySymbols.Any(r => r.Identity.Equals(home.Identity)));
+            if (!related)
+            {
+                continue;
+            }
+
+            foreach (var candidate in AllTypes(assembly.GlobalNamespace, cancellationToken))
+            {
+                if (!candidate.IsAbstract && candidate.TypeKind is TypeKind.Class or TypeKind.Struct && Derives(candidate, eventBase))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndispatchableEvent.Id, location, candidate.ToDisplayString(), machine.Name,
+                        "is declared in the referenced assembly '" + assembly.Name + "', so it takes no part in the machine's decisions; declare the machine's events in its own compilation"));
+                }
+            }
+        }
+    }
+
+    private static bool Derives(INamedTypeSymbol type, INamedTypeSymbol baseType)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, baseType.OriginalDefinition));
+    }
+
+    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol ns, CancellationToken cancellationToken)
+    {
+        foreach (var member in ns.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member is INamespaceSymbol inner)
+            {
+                foreach (var t in AllTypes(inner, cancellationToken))
+                {
+                    yield return t;
+                }
+            }
+            else if (member is INamedTypeSymbol type)
+            {
+                foreach (var t in WithNested(type))
+                {
+                    yield return t;
+                }
+            }
+        }
+
+        static IEnumerable<INamedTypeSymbol> WithNested(INamedTypeSymbol type)
+        {
+            yield return type;
+            foreach (var nested in type.GetTypeMembers())
+            {
+                foreach (var t in WithNested(nested))
+                {
+                    yield return t;
+                }
+            }
+        }
     }
 
     private static StateDecl ParseState(INamedTypeSymbol state, AttributeData stateAttribute, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)

@@ -45,19 +45,20 @@ public struct StepLog<TEffect>
     /// <exception cref="ReentrantDispatchException">A step is already running on this machine.</exception>
     public void Begin(int eventIndex)
     {
-        if (_event >= 0)
+        // Atomic, so that two threads stepping one machine at once are caught as well: one of them throws.
+        var running = Interlocked.CompareExchange(ref _event, eventIndex, -1);
+        if (running >= 0)
         {
-            throw new ReentrantDispatchException(_guard.Definition, _event, eventIndex);
+            throw new ReentrantDispatchException(_guard.Definition, running, eventIndex);
         }
 
         Clear();
-        _event = eventIndex;
         _moved = false;
         _started = true;
     }
 
     /// <summary>Ends the running step.</summary>
-    public void End() => _event = -1;
+    public void End() => Volatile.Write(ref _event, -1);
 
     /// <summary>A step that does nothing (an event the machine refuses): no effects, no moves.</summary>
     /// <exception cref="ReentrantDispatchException">A step is already running on this machine.</exception>
@@ -206,8 +207,8 @@ public sealed class UndeclaredTransitionException : InvalidOperationException
 
 /// <summary>
 /// The machine was asked to handle an event while it was still handling another (from a callback,
-/// an observer, the handler itself, or an exception filter that runs during unwinding). Steps run
-/// to completion: the second event is refused and the first step goes on.
+/// an observer, the handler itself, an exception filter that runs during unwinding, or another
+/// thread). Steps run to completion: the second event is refused and the first step goes on.
 /// </summary>
 public sealed class ReentrantDispatchException : InvalidOperationException
 {

@@ -7,8 +7,10 @@ namespace Peering.Machine;
 // handlers of REDUCER.md §7: ChooseActing can move to Down, WaitUpThru, Active or Incomplete
 // (the Incomplete rows are dead code in the reference, §12, but the decision table has them);
 // ActivateIfPossible moves to Down or Active, and a step that reaches Active moves on to
-// Recovering or Clean (Active's [Continues]). docs/peering-transitions.md relates these single
-// moves to the step-level table of REDUCER.md §13.
+// Recovering or Clean (Active's [Continues]). The first move of a step, also when a procedure makes
+// it, is checked against the Handles of the step's event, so each Handles lists every first move
+// the handler and the procedures it calls make from that state. docs/peering-transitions.md
+// relates these single moves to the step-level table of REDUCER.md §13.
 public sealed partial class PeeringMachine
 {
     /// <summary>Fresh machine, before any Initialize.</summary>
@@ -32,6 +34,10 @@ public sealed partial class PeeringMachine
     public sealed partial class Reset;
 
     /// <summary>Primary collecting peer reports.</summary>
+    /// <remarks>
+    /// On Initialize (and a new-interval AdvanceMap), BeginPrimary's move to GetPeerInfo is no move
+    /// from here, so ChooseActing's moves are the step's first moves and belong to these targets.
+    /// </remarks>
     [State]
     [Handles(typeof(Initialize), typeof(GetPeerInfo), typeof(Stray), typeof(Down), typeof(WaitUpThru), typeof(Active), typeof(Incomplete))]
     [Handles(typeof(AdvanceMap), typeof(Stray), typeof(Down), typeof(WaitUpThru), typeof(Active), typeof(Incomplete))]

@@ -29,8 +29,8 @@ public sealed partial class PeeringMachine
         _acting = e.NewActing;
         _up = e.NewUp;
 
-        // The state patterns restate the decision's own guards so that the transition analyzer
-        // sees which states each path runs from.
+        // The transition analyzer reads DecideMapChange as a decision function: each case runs only
+        // from the states the decision can return it in (Retry from GetPeerInfo and WaitUpThru, ...).
         switch (change)
         {
             case MapChange.SameMap:
@@ -39,14 +39,14 @@ public sealed partial class PeeringMachine
             case MapChange.PoolUpdate:
                 SetPool(e);
                 break;
-            case MapChange.Retry when State is PgState.GetPeerInfo or PgState.WaitUpThru:
+            case MapChange.Retry:
                 ChooseActing();
                 break;
-            case MapChange.RetryAfterPool when State is PgState.Down or PgState.Incomplete:
+            case MapChange.RetryAfterPool:
                 SetPool(e);
                 ChooseActing();
                 break;
-            case MapChange.MinSizeDown when State is PgState.Active or PgState.Recovering or PgState.Clean or PgState.ReplicaActive:
+            case MapChange.MinSizeDown:
                 SetPool(e);
                 if (oldState == PgState.Recovering)
                 {
@@ -91,8 +91,8 @@ public sealed partial class PeeringMachine
         }
     }
 
-    /// <summary>The pure decision of REDUCER.md §7.2, rows 1-8 in order.</summary>
-    private MapChange DecideMapChange(AdvanceMap e)
+    /// <summary>The pure decision of REDUCER.md §7.2, rows 1-8 in order (internal: AdvanceMapDecisionTests check the moves against it).</summary>
+    internal MapChange DecideMapChange(AdvanceMap e)
     {
         var newInterval = !e.NewActing.SameOsds(_acting) || !e.NewUp.SameOsds(_up);
         var poolChanged = e.NewPoolSize != _poolSize || e.NewPoolMinSize != _poolMinSize;
