@@ -282,6 +282,26 @@ public sealed class ReplayFuzzCommandTests : IDisposable
     }
 
     [Fact]
+    public void Failure_records_keep_how_the_program_ran_through_a_merge()
+    {
+        var wrapper = _standIns.Script("exit5.sh", $"""{StandIns.Generate} "$@"; exit 5""");
+        var parts = new[] { 1, 2 }.Select(k =>
+        {
+            var json = Path.Combine(_standIns.Directory, $"failing{k}.json");
+            Assert.Equal(ExitCodes.Failure, PeeringProcess.Run(["replay-fuzz", "--against", wrapper, "--cycles", "2", "--events", "40", "--shard", $"{k}/2", "--json", json]).ExitCode);
+            return json;
+        }).ToArray();
+        var merged = Path.Combine(_standIns.Directory, "failing.json");
+        var run = PeeringProcess.Run(["replay-fuzz", "--merge", .. parts, "--json", merged]);
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains("(exit code 5, ", run.Stdout);
+        var failures = JsonDocument.Parse(File.ReadAllBytes(merged)).RootElement.GetProperty("failures").EnumerateArray().ToList();
+        Assert.Equal([0L, 1L], failures.Select(f => f.GetProperty("cycle").GetInt64()));
+        Assert.All(failures, f => Assert.Equal(5, External(f).GetProperty("exit_code").GetInt32()));
+        Assert.All(failures, f => Assert.Equal(wrapper, External(f).GetProperty("command")[0].GetString()));
+    }
+
+    [Fact]
     public void A_full_failure_directory_is_exit_4_with_the_failure_reported_and_nothing_left_behind()
     {
         var wrapper = _standIns.Script("corrupt.sh", $$"""{{StandIns.Generate}} "$@" | sed '/"step":5,/s/"to_state":"[A-Za-z]*"/"to_state":"Deleting"/'""");
