@@ -30,7 +30,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
 
     private static JsonElement External(JsonElement record) => record.GetProperty("external");
 
-    [Fact]
+    [PosixFact]
     public void Against_peering_generate_every_cycle_agrees_and_the_campaign_is_the_fuzz_campaign()
     {
         var json = Path.Combine(_standIns.Directory, "summary.json");
@@ -51,7 +51,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Empty(root.GetProperty("failures").EnumerateArray());
     }
 
-    [Fact]
+    [PosixFact]
     public void A_wrapper_that_corrupts_one_field_of_one_step_is_found_saved_and_exits_1()
     {
         var wrapper = _standIns.Script("corrupt.sh", $$"""{{StandIns.Generate}} "$@" | sed '/"step":5,/s/"last_peering_reset":[0-9]*},"after_checks"/"last_peering_reset":999},"after_checks"/'""");
@@ -95,7 +95,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal(records.Length + 1, Directory.GetFiles(dir).Length);
     }
 
-    [Fact]
+    [PosixFact]
     public void A_non_zero_exit_fails_the_cycle_with_the_exit_code_and_the_programs_stderr()
     {
         var (run, records, dir) = Campaign(_standIns.Script("exit3.sh", $"""{StandIns.Generate} "$@"; echo 'the implementation gave up' >&2; exit 3"""));
@@ -113,7 +113,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.StartsWith("{\"kind\":\"summary\"", lines[^1]);
     }
 
-    [Fact]
+    [PosixFact]
     public void Output_that_is_not_a_trace_is_a_malformed_input_failure()
     {
         var (run, records, _) = Campaign(_standIns.Script("hello.sh", "echo hello"));
@@ -124,7 +124,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal(6, External(record).GetProperty("output_bytes").GetInt64());
     }
 
-    [Fact]
+    [PosixFact]
     public void A_trace_for_another_seed_is_a_mismatch()
     {
         // It writes the trace of seed 1 whatever it is asked: every step replays, the summary says which seed it was.
@@ -135,7 +135,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal($"a trace for seed 1 (its summary line), not for this cycle's seed {Cycle0Seed}", record.GetProperty("what").GetString());
     }
 
-    [Fact]
+    [PosixFact]
     public void Output_that_stops_early_is_truncated()
     {
         var (run, records, _) = Campaign(_standIns.Script("early.sh", $"""{StandIns.Generate} "$@" | head -n 10"""));
@@ -145,7 +145,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal("the output ended after 10 steps, before the trace's summary line", record.GetProperty("what").GetString());
     }
 
-    [Fact]
+    [PosixFact]
     public void Two_traces_in_one_output_are_a_mismatch()
     {
         var (run, records, _) = Campaign(_standIns.Script("twice.sh", $"""{StandIns.Generate} "$@"; {StandIns.Generate} "$@" """));
@@ -157,7 +157,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal("a second trace starts at line 43 of the output (a cycle is one trace)", record.GetProperty("what").GetString());
     }
 
-    [Fact]
+    [PosixFact]
     public void A_hang_is_killed_at_the_timeout_and_fails_the_cycle()
     {
         var pidFile = Path.Combine(_standIns.Directory, "hang.pid");
@@ -172,7 +172,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.True(StandIns.Gone(StandIns.WaitForPid(pidFile)), "the hung program is still running");
     }
 
-    [Fact]
+    [PosixFact]
     public void A_process_left_holding_the_output_open_cannot_hang_the_campaign()
     {
         var clock = Stopwatch.StartNew();
@@ -184,7 +184,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal("its output was still open after 2 s (41 steps read), though it had exited: a process it started holds it", record.GetProperty("what").GetString());
     }
 
-    [Fact]
+    [PosixFact]
     public void A_program_that_writes_without_end_is_killed_at_the_output_limit()
     {
         var (run, records, dir) = Campaign(_standIns.Script("endless.sh", $"""{StandIns.Generate} "$@" | head -n 3; exec yes ''"""), "--max-output-mb", "4");
@@ -197,7 +197,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal(4 << 20, new FileInfo(Path.Combine(dir, record.GetProperty("trace").GetString()!)).Length);
     }
 
-    [Theory]
+    [PosixTheory]
     [InlineData("missing", "not found")]
     [InlineData("not-executable", "is not executable (no execute permission)")]
     [InlineData("directory", "is a directory, not a program")]
@@ -219,7 +219,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal("", run.Stdout);
     }
 
-    [Theory]
+    [PosixTheory]
     [InlineData("--against", "cat {sed}", "unknown placeholder {sed}")]
     [InlineData("--against", "cat 'x", "unbalanced ' quote")]
     [InlineData("--against", "{seed} x", "the program name cannot hold a placeholder")]
@@ -234,7 +234,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal("", run.Stdout);
     }
 
-    [Fact]
+    [PosixFact]
     public void Without_a_program_it_runs_the_reference_scripts_default_and_says_when_it_is_not_there()
     {
         var run = PeeringProcess.Run(["replay-fuzz", "--cycles", "1"]);
@@ -242,7 +242,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal("peering: --against: build/cpp/cross_validate not found (the default program; give --against CMD)", run.ErrorLines[0]);
     }
 
-    [Fact]
+    [PosixFact]
     public void The_reference_scripts_option_names_are_accepted()
     {
         var json = Path.Combine(_standIns.Directory, "script.json");
@@ -259,7 +259,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal(2 * 41, FuzzCommandTests.Summary(run.Stdout).Steps);
     }
 
-    [Fact]
+    [PosixFact]
     public void Shard_summaries_merge_into_the_whole_campaign_and_not_with_a_fuzz_summary()
     {
         string[] campaign = ["replay-fuzz", "--against", StandIns.Generate, "--cycles", "3", "--event-range", "32", "60"];
@@ -281,7 +281,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, PeeringProcess.Run(["replay-fuzz", "--merge", parts[1], fuzz]).ExitCode);
     }
 
-    [Fact]
+    [PosixFact]
     public void Failure_records_keep_how_the_program_ran_through_a_merge()
     {
         var wrapper = _standIns.Script("exit5.sh", $"""{StandIns.Generate} "$@"; exit 5""");
@@ -301,7 +301,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.All(failures, f => Assert.Equal(wrapper, External(f).GetProperty("command")[0].GetString()));
     }
 
-    [Fact]
+    [PosixFact]
     public void A_full_failure_directory_is_exit_4_with_the_failure_reported_and_nothing_left_behind()
     {
         var wrapper = _standIns.Script("corrupt.sh", $$"""{{StandIns.Generate}} "$@" | sed '/"step":5,/s/"to_state":"[A-Za-z]*"/"to_state":"Deleting"/'""");
@@ -319,7 +319,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Empty(fs.Files);
     }
 
-    [Theory]
+    [PosixTheory]
     [InlineData(15, ExitCodes.Terminated)]
     [InlineData(2, ExitCodes.Interrupted)]
     public async Task SIGTERM_and_SIGINT_stop_the_campaign_with_the_summary_and_end_the_program(int signal, int exitCode)
@@ -341,7 +341,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
 
-    [Fact]
+    [PosixFact]
     public void The_events_direction_checks_that_the_trace_is_of_the_events_sent()
     {
         // An "events driver" that ignores its input and writes a generated trace instead.
@@ -360,7 +360,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal([driver, "--events-file", "-", "--seed", Cycle0Seed.ToString(), "--check-roundtrip"], External(record).GetProperty("command").EnumerateArray().Select(a => a.GetString()));
     }
 
-    [Fact]
+    [PosixFact]
     public void Events_of_a_malformed_trace_are_a_malformed_input_error()
     {
         var bad = Path.Combine(_standIns.Directory, "bad.jsonl");

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Peering.TestSupport;
+
 namespace Peering.StateMachines.Tools.Tests.External;
 
 /// <summary>Command templates: split into words as a POSIX shell splits them, placeholders filled per cycle.</summary>
@@ -17,7 +19,7 @@ public sealed class CommandTemplateTests
         return output.Split('\n')[..^1];
     }
 
-    [Theory]
+    [PosixTheory]
     [InlineData("a b  c")]
     [InlineData("'a b' c")]
     [InlineData("\"a \\\"b\\\" c\" d")]
@@ -28,22 +30,12 @@ public sealed class CommandTemplateTests
     [InlineData("a\"b c\"d\t e")]
     public void Words_split_as_the_shell_splits_them(string text)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         Assert.Equal(ShellWords(text), CommandTemplate.Parse("prog " + text).Expand("p", 1, 2)[1..]);
     }
 
-    [Fact]
+    [PosixFact]
     public void Quoted_words_read_back_as_the_same_words()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         string[] words = ["plain", "two words", "it's", "$HOME", "*", "", "a\"b", "semi;colon", "/path/to-file_1.x"];
         Assert.Equal(words, ShellWords(CommandTemplate.Quote(words)));
     }
@@ -79,14 +71,9 @@ public sealed class CommandTemplateTests
     public void Malformed_templates_say_what_is_wrong(string text, string problem) =>
         Assert.StartsWith(problem, Assert.Throws<FormatException>(() => CommandTemplate.Parse(text)).Message);
 
-    [Fact]
+    [PosixFact]
     public void The_program_is_resolved_on_PATH_or_as_a_path()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var sh = CommandTemplate.Parse("sh -c true").ResolveProgram(out _);
         Assert.NotNull(sh);
         Assert.True(File.Exists(sh));

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using Peering.TestSupport;
+
 namespace Peering.StateMachines.Tools.Tests.External;
 
 /// <summary>One bounded run of an external program: nothing it does can hang or exhaust the caller.</summary>
@@ -18,14 +20,9 @@ public sealed class ExternalRunTests
         return (result, output.ToArray(), clock.Elapsed);
     }
 
-    [Fact]
+    [PosixFact]
     public void It_gives_the_exit_code_the_output_and_the_end_of_standard_error()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         // 20,000 numbered lines on stderr (more than is kept), a line on stdout, exit 7.
         var (result, output, _) = Run("i=0; while [ $i -lt 20000 ]; do echo \"line $i\" >&2; i=$((i+1)); done; echo out; exit 7");
         Assert.Equal(7, result.ExitCode);
@@ -38,14 +35,9 @@ public sealed class ExternalRunTests
         Assert.Null(result.StartError);
     }
 
-    [Fact]
+    [PosixFact]
     public void Output_beyond_the_limit_is_cut_at_the_limit_and_the_program_killed()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var (result, output, elapsed) = Run("exec yes", Generous with { MaxOutputBytes = 1 << 20 });
         Assert.Equal(1 << 20, output.Length);
         Assert.Equal(1 << 20, result.OutputBytes);
@@ -54,28 +46,18 @@ public sealed class ExternalRunTests
         Assert.True(elapsed < TimeSpan.FromSeconds(20));
     }
 
-    [Fact]
+    [PosixFact]
     public void A_program_that_does_not_end_is_killed_at_the_timeout()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var (result, _, elapsed) = Run("exec sleep 100", Generous with { Timeout = TimeSpan.FromMilliseconds(500) });
         Assert.True(result.TimedOut);
         Assert.False(result.OutputHeldOpen);
         Assert.InRange(elapsed.TotalSeconds, 0.5, 20);
     }
 
-    [Fact]
+    [PosixFact]
     public void A_descendant_holding_the_output_open_ends_the_run_at_the_timeout()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var (result, output, elapsed) = Run("(sleep 6 &); echo done", Generous with { Timeout = TimeSpan.FromSeconds(1) });
         Assert.Equal("done\n", Encoding.UTF8.GetString(output));
         Assert.True(result.TimedOut);
@@ -83,14 +65,9 @@ public sealed class ExternalRunTests
         Assert.InRange(elapsed.TotalSeconds, 1, 5);
     }
 
-    [Fact]
+    [PosixFact]
     public void Cancelling_kills_the_program()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var (result, _, elapsed) = Run("exec sleep 100", cancel: cancel.Token);
         Assert.True(result.Cancelled);
@@ -98,14 +75,9 @@ public sealed class ExternalRunTests
         Assert.True(elapsed < TimeSpan.FromSeconds(20));
     }
 
-    [Fact]
+    [PosixFact]
     public void Input_is_written_while_output_is_read_and_the_output_is_copied()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         // More than a pipe holds in both directions: writing and reading must overlap.
         var lines = string.Concat(Enumerable.Range(0, 100_000).Select(i => $"event {i}\n"));
         using var copy = new MemoryStream();
