@@ -113,9 +113,9 @@ public sealed class ExternalRun : IDisposable
                 {
                     writeInput(stdin);
                 }
-                catch (IOException)
+                catch (Exception x) when (x is IOException or ObjectDisposedException)
                 {
-                    // The program stopped reading (it exited or closed its input): what it wrote says the rest.
+                    // The program stopped reading (it exited, closed its input or was killed): what it wrote says the rest.
                 }
                 finally
                 {
@@ -271,7 +271,7 @@ public sealed class ExternalRun : IDisposable
         {
             stream.Dispose();
         }
-        catch (IOException)
+        catch (Exception x) when (x is IOException or ObjectDisposedException)
         {
             // The program has exited: nothing to close.
         }
