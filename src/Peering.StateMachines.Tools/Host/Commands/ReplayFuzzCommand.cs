@@ -101,25 +101,9 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
 
                 var sendsEvents = eventsCommand is not null;
-                var optionName = sendsEvents ? "--events-driver" : "--against";
                 if ((eventsCommand ?? traceCommand ?? setup.DefaultProgram) is not { } text)
                 {
                     return host.UsageError(env, "give the external program: --against CMD (it writes traces) or --events-driver CMD (it is sent events)");
-                }
-
-                CommandTemplate template;
-                try
-                {
-                    template = CommandTemplate.Parse(text, sendsEvents ? setup.EventsArguments : setup.TraceArguments);
-                }
-                catch (FormatException x)
-                {
-                    return host.UsageError(env, $"{optionName} {text}: {x.Message}");
-                }
-
-                if (template.ResolveProgram(out var problem) is not { } program)
-                {
-                    return host.UsageError(env, $"{optionName}: {problem}" + (traceCommand is null && !sendsEvents ? " (the default program; give --against CMD)" : ""));
                 }
 
                 var seconds = r.GetValue(timeout);
@@ -129,7 +113,13 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                     return host.UsageError(env, "--timeout and --max-output-mb must be positive");
                 }
 
-                var external = new ExternalSettings(template, program, sendsEvents, new ExternalLimits(TimeSpan.FromSeconds(seconds), mebibytes << 20));
+                var limits = new ExternalLimits(TimeSpan.FromSeconds(seconds), mebibytes << 20);
+                var byDefault = traceCommand is null && !sendsEvents ? " (the default program; give --against CMD)" : "";
+                if (Program(host, env, text, sendsEvents, limits, byDefault) is not { } external)
+                {
+                    return ExitCodes.Usage;
+                }
+
                 ExternalCycles cycles;
                 if (sequencePaths.Length > 0)
                 {
@@ -151,26 +141,31 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         }
 
         /// <summary>The events-driven program of <paramref name="text"/> with the default limits; null after a usage error is reported.</summary>
-        public static ExternalSettings? EventsDriver(Host host, ToolEnvironment env, string text)
+        public static ExternalSettings? EventsDriver(Host host, ToolEnvironment env, string text) => Program(host, env, text, sendsEvents: true, DefaultLimits, "");
+
+        // The program of the command line text, checked before anything runs; null after a usage error is reported.
+        private static ExternalSettings? Program(Host host, ToolEnvironment env, string text, bool sendsEvents, ExternalLimits limits, string note)
         {
+            var option = sendsEvents ? "--events-driver" : "--against";
+            var setup = host.External ?? new ExternalImplementation();
             CommandTemplate template;
             try
             {
-                template = CommandTemplate.Parse(text, (host.External ?? new ExternalImplementation()).EventsArguments);
+                template = CommandTemplate.Parse(text, sendsEvents ? setup.EventsArguments : setup.TraceArguments);
             }
             catch (FormatException x)
             {
-                host.UsageError(env, $"--events-driver {text}: {x.Message}");
+                host.UsageError(env, $"{option} {text}: {x.Message}");
                 return null;
             }
 
             if (template.ResolveProgram(out var problem) is not { } program)
             {
-                host.UsageError(env, $"--events-driver: {problem}");
+                host.UsageError(env, $"{option}: {problem}{note}");
                 return null;
             }
 
-            return new ExternalSettings(template, program, SendsEvents: true, DefaultLimits);
+            return new ExternalSettings(template, program, sendsEvents, limits);
         }
 
         /// <summary>A minute and a GiB: far beyond what a correct program needs for a trace of --events 32768 (about 90 MB in a fraction of a second).</summary>
