@@ -85,7 +85,14 @@ public sealed class ExplorationCoverage
         }
     }
 
-    /// <summary>Adds every count of <paramref name="other"/> (same definition).</summary>
+    // Counts read back from a report (ExploreMerge); an overflow throws.
+    internal void AddPair(int state, int ev, long count) => _pairs[(state * EventCount) + ev] = checked(_pairs[(state * EventCount) + ev] + count);
+
+    internal void AddMove(int from, int to, long count) => _moves[(from * StateCount) + to] = checked(_moves[(from * StateCount) + to] + count);
+
+    internal void AddStep(int from, int to, long count) => _steps[(from * StateCount) + to] = checked(_steps[(from * StateCount) + to] + count);
+
+    /// <summary>Adds every count of <paramref name="other"/> (same definition); an overflow throws <see cref="OverflowException"/>.</summary>
     public void Add(ExplorationCoverage other)
     {
         Accumulate(_pairs, other._pairs);
@@ -97,7 +104,7 @@ public sealed class ExplorationCoverage
     {
         for (var i = 0; i < into.Length; i++)
         {
-            into[i] += from[i];
+            into[i] = checked(into[i] + from[i]);
         }
     }
 

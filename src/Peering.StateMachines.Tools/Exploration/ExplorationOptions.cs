@@ -25,6 +25,20 @@ public sealed record ExplorationOptions
     /// </summary>
     public long? MemoryLimitBytes { get; init; }
 
+    /// <summary>
+    /// This run's share of the work: shard <see cref="ExplorationShard.Index"/> of
+    /// <see cref="ExplorationShard.Count"/> (null: all of it). Every shard explores the first depths
+    /// in full, until the frontier to expand holds at least <see cref="ShardSplitMinimum"/> snapshots
+    /// per shard; from that frontier it expands only its contiguous block (shard K of N: positions
+    /// K*F/N to (K+1)*F/N of the F snapshots, in merge order). The split depth depends only on the model and the bounds, so shards run
+    /// apart (another process, another machine) agree on it; the union of the shards' snapshots is the
+    /// one-process run's, and each shard's shortest counterexample is the shortest from its part.
+    /// </summary>
+    public ExplorationShard? Shard { get; init; }
+
+    /// <summary>Frontier snapshots per shard at which a sharded run splits (see <see cref="Shard"/>).</summary>
+    public int ShardSplitMinimum { get; init; } = 64;
+
     /// <summary>Called on the exploring thread after each depth is complete.</summary>
     public Action<ExplorationProgress>? Progress { get; init; }
 
@@ -35,7 +49,33 @@ public sealed record ExplorationOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStates, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(Jobs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShardSplitMinimum, 1);
+        if (Shard is { } shard)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(shard.Count, 1, nameof(Shard));
+            ArgumentOutOfRangeException.ThrowIfNegative(shard.Index, nameof(Shard));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard.Index, shard.Count, nameof(Shard));
+        }
     }
+}
+
+/// <summary>Shard <paramref name="Index"/> (from 0) of <paramref name="Count"/>: a deterministic part of an exploration.</summary>
+public readonly record struct ExplorationShard(int Index, int Count)
+{
+    /// <summary>Reads <c>K/N</c> (0 &lt;= K &lt; N); null when <paramref name="text"/> is not that.</summary>
+    public static ExplorationShard? Parse(string text)
+    {
+        var slash = text.IndexOf('/');
+        return slash > 0
+            && int.TryParse(text.AsSpan(0, slash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var k)
+            && int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && n >= 1 && k < n
+            ? new ExplorationShard(k, n)
+            : null;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Index}/{Count}";
 }
 
 /// <summary>Where a run is: reported after each depth.</summary>

@@ -68,6 +68,23 @@ public sealed class ExplorationResult<TSnapshot, TEvent>
 
     /// <summary>The counterexample when <see cref="Status"/> is <see cref="ExplorationStatus.Violation"/>.</summary>
     public Counterexample<TSnapshot, TEvent>? Violation { get; }
+
+    /// <summary>The shard this run explored (null: the whole bound).</summary>
+    public ExplorationShard? Shard { get; init; }
+
+    /// <summary>
+    /// For a shard: the depths 0 to this one were explored in full by every shard (their level sizes
+    /// are the one-process run's); deeper, only the shard's part. The depth bound when the frontier
+    /// never grew large enough to split.
+    /// </summary>
+    public int? SharedThroughDepth { get; init; }
+
+    /// <summary>
+    /// For a merge of shard reports: how many. Then <see cref="DistinctStates"/> and the deeper level sizes
+    /// are sums over the shards (a snapshot reached in several shards counts in each), and coverage counts
+    /// and <see cref="Transitions"/> are the work of all shards (the shared depths' once per shard).
+    /// </summary>
+    public int? MergedShards { get; init; }
 }
 
 /// <summary>A shortest event sequence to a snapshot that breaks an invariant.</summary>

@@ -29,6 +29,9 @@ public sealed class ExploreReport<TSnapshot, TEvent>(ExploreSpec settings, Explo
     private readonly ExplorationCoverage _coverage = result.Coverage;
     private readonly MachineDefinition _definition = result.Coverage.Definition;
 
+    /// <summary>How the run ended.</summary>
+    public ExplorationStatus Status => result.Status;
+
     private string State(int index) => _definition.States[index];
 
     private string Event(int index) => _definition.Events[index];
@@ -49,6 +52,16 @@ public sealed class ExploreReport<TSnapshot, TEvent>(ExploreSpec settings, Explo
             _ => "STOPPED: the managed heap reached its limit before --max-states; lower --max-states or --depth",
         };
         w.WriteLine($"result: {status}");
+        if (result.Shard is { } shard)
+        {
+            w.WriteLine($"shard: {shard} (depths 0 to {result.SharedThroughDepth} explored in full by every shard)");
+        }
+
+        if (result.MergedShards is { } merged)
+        {
+            w.WriteLine($"merged: {merged} shard reports (depths 0 to {result.SharedThroughDepth} counted once; deeper, a snapshot reached in several shards counts in each)");
+        }
+
         w.WriteLine($"distinct snapshots: {result.DistinctStates}");
         w.WriteLine($"transitions taken: {result.Transitions}");
         w.WriteLine($"depth reached: {result.DepthReached}{(result.Exhausted ? " (exhausted: nothing new at the next depth)" : string.Empty)}");
@@ -110,6 +123,21 @@ public sealed class ExploreReport<TSnapshot, TEvent>(ExploreSpec settings, Explo
         w.WriteNumber("depth", settings.Depth);
         w.WriteNumber("jobs", settings.Jobs);
         w.WriteNumber("max_states", settings.MaxStates);
+        if (result.Shard is { } shard)
+        {
+            w.WriteStartObject("shard");
+            w.WriteNumber("index", shard.Index);
+            w.WriteNumber("count", shard.Count);
+            w.WriteNumber("shared_through_depth", result.SharedThroughDepth ?? settings.Depth);
+            w.WriteEndObject();
+        }
+
+        if (result.MergedShards is { } merged)
+        {
+            w.WriteNumber("merged_shards", merged);
+            w.WriteNumber("shared_through_depth", result.SharedThroughDepth ?? settings.Depth);
+        }
+
         w.WriteString("status", result.Status switch
         {
             ExplorationStatus.Completed => "completed",
@@ -150,6 +178,7 @@ public sealed class ExploreReport<TSnapshot, TEvent>(ExploreSpec settings, Explo
         if (settings.Expected is { } expected)
         {
             w.WriteStartObject(expected.JsonKey);
+            w.WriteString("label", expected.Label);
             Moves(w, expected.ListKey, expected.Pairs, _coverage.StepCount);
             Moves(w, "unreached", ExpectedUnreached, _coverage.StepCount);
             w.WriteEndObject();

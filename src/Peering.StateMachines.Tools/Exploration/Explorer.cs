@@ -36,6 +36,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
     private readonly Stopwatch _clock = new();
     private ExplorationStatus _status = ExplorationStatus.Completed;
     private (int Id, ulong Mask, int Depth)? _violation;
+    private int _splitDepth = -1;
 
     public ExplorationRun(IExplorationModel<TSnapshot, TEvent> model, ExplorationOptions options)
     {
@@ -54,11 +55,11 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
     public ExplorationResult<TSnapshot, TEvent> Execute()
     {
         _clock.Start();
-        var frontier = Roots();
+        var frontier = Split(Roots(), 0);
         var exhausted = false;
         for (var depth = 1; depth <= _options.MaxDepth && _status == ExplorationStatus.Completed; depth++)
         {
-            frontier = Level(frontier, depth);
+            frontier = Split(Level(frontier, depth), depth);
             if (_levels[depth] == 0 && _status == ExplorationStatus.Completed)
             {
                 exhausted = true;
@@ -77,7 +78,27 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
 
         var counterexample = _violation is { } v ? Reconstruct(v.Id, v.Mask, v.Depth) : null;
         return new ExplorationResult<TSnapshot, TEvent>(
-            _status, _visited.Count, transitions, _levels.ToArray(), exhausted, _clock.Elapsed, coverage, counterexample);
+            _status, _visited.Count, transitions, _levels.ToArray(), exhausted, _clock.Elapsed, coverage, counterexample)
+        {
+            Shard = _options.Shard,
+            SharedThroughDepth = _options.Shard is null ? null : _splitDepth >= 0 ? _splitDepth : _options.MaxDepth,
+        };
+    }
+
+    // A sharded run keeps its share of the first frontier that is large enough (ExplorationOptions.Shard).
+    private List<Node> Split(List<Node> frontier, int depth)
+    {
+        if (_options.Shard is not { } shard || _splitDepth >= 0 || frontier.Count < (long)_options.ShardSplitMinimum * shard.Count)
+        {
+            return frontier;
+        }
+
+        // A contiguous block: neighbours in the frontier share ancestors, so their subtrees overlap
+        // most; keeping them in one shard duplicates fewer snapshots across shards than dealing them out.
+        _splitDepth = depth;
+        var from = (int)((long)frontier.Count * shard.Index / shard.Count);
+        var to = (int)((long)frontier.Count * (shard.Index + 1) / shard.Count);
+        return frontier.GetRange(from, to - from);
     }
 
     // Depth 0: the origin itself, or the result of each initial event applied to it.

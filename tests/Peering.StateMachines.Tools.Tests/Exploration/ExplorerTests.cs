@@ -58,6 +58,50 @@ public sealed class ExplorerTests
     }
 
     [Fact]
+    public void Grid_shards_split_at_the_first_frontier_large_enough_and_cover_it_together()
+    {
+        // With one snapshot per shard as the split minimum, 2 shards split at depth 1 ({(1,0), (0,1)}):
+        // shard 0 explores from (1, 0), the points with x >= 1; shard 1 from (0, 1), those with y >= 1.
+        // Depth d of shard 0 holds the points with x + y = d and x >= 1 on the 4 x 4 grid.
+        ExplorationResult<GridPoint, GridMove> Shard(int k) =>
+            Explorer.Run(new GridModel(3), new ExplorationOptions { MaxDepth = 20, Jobs = 1, Shard = new ExplorationShard(k, 2), ShardSplitMinimum = 1 });
+
+        var (zero, one) = (Shard(0), Shard(1));
+
+        Assert.Equal([1L, 2, 2, 3, 3, 2, 1, 0], zero.LevelSizes);
+        Assert.Equal([1L, 2, 2, 3, 3, 2, 1, 0], one.LevelSizes);
+        Assert.Equal(1, zero.SharedThroughDepth);
+        Assert.Equal(new ExplorationShard(1, 2), one.Shard);
+
+        // Together: every point (16, the one-process count) with those where x >= 1 and y >= 1 (9) in both.
+        Assert.Equal(16 + 9, zero.DistinctStates + one.DistinctStates - 3);
+        Assert.True(zero.Exhausted && one.Exhausted);
+    }
+
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(1, -1)]
+    public void Grid_shard_counterexample_is_the_shortest_from_its_part(int shard, int depth)
+    {
+        // (3, 0) is only reachable with x >= 1: shard 0 finds it at depth 3, shard 1 never reaches it.
+        var r = Explorer.Run(
+            new GridModel(3, new GridPoint(3, 0)),
+            new ExplorationOptions { MaxDepth = 20, Jobs = 1, Shard = new ExplorationShard(shard, 2), ShardSplitMinimum = 1 });
+
+        Assert.Equal(depth, r.Violation?.Depth ?? -1);
+        Assert.Equal(depth < 0 ? ExplorationStatus.Completed : ExplorationStatus.Violation, r.Status);
+    }
+
+    [Fact]
+    public void A_frontier_never_large_enough_is_explored_in_full_by_every_shard()
+    {
+        var r = Explorer.Run(new GridModel(3), new ExplorationOptions { MaxDepth = 20, Jobs = 1, Shard = new ExplorationShard(1, 2), ShardSplitMinimum = 100 });
+
+        Assert.Equal([1L, 2, 3, 4, 3, 2, 1, 0], r.LevelSizes);
+        Assert.Equal(20, r.SharedThroughDepth);
+    }
+
+    [Fact]
     public void Violating_origin_is_reported_at_depth_zero()
     {
         var r = Explorer.Run(new GridModel(3, new GridPoint(0, 0)), new ExplorationOptions { MaxDepth = 4, Jobs = 1 });

@@ -28,19 +28,43 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 DefaultValueFactory = _ => 20_000_000,
             };
             var trace = new Option<string>("--trace") { Description = "Where a counterexample trace is written", HelpName = "FILE", DefaultValueFactory = _ => DefaultTrace };
+            var shard = new Option<string?>("--shard")
+            {
+                HelpName = "K/N",
+                Description = "Explore shard K (0 to N-1) of N: a deterministic part of the bound; --merge the shards' --json reports",
+            };
+            var merge = new Option<string[]>("--merge")
+            {
+                HelpName = "REPORT",
+                Description = "Merge the --json reports of every shard of one exploration into its report (no exploration is run)",
+                AllowMultipleArgumentsPerToken = true,
+            };
             var command = new Command("explore", "Explore every event sequence up to a depth in a small world, checking every invariant on every snapshot");
             foreach (var option in setup.Options)
             {
                 command.Options.Add(option);
             }
 
-            foreach (var option in new Option[] { depth, jobs, json, maxStates, trace })
+            foreach (var option in new Option[] { depth, jobs, json, maxStates, trace, shard, merge })
             {
                 command.Options.Add(option);
             }
 
             command.SetAction(r =>
             {
+                if (r.GetValue(merge) is { Length: > 0 } reports)
+                {
+                    return r.GetValue(shard) is not null
+                        ? host.UsageError(env, "--merge reads the shards' reports: it cannot be given with --shard")
+                        : Merge(host, env, reports, r.GetValue(json));
+                }
+
+                ExplorationShard? part = null;
+                if (r.GetValue(shard) is { } text && (part = ExplorationShard.Parse(text)) is null)
+                {
+                    return host.UsageError(env, $"--shard must be K/N with 0 <= K < N, not '{text}'");
+                }
+
                 var world = setup.Create(r);
                 if (world.World is null)
                 {
@@ -57,21 +81,40 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
 
                 var spec = new ExploreSpec(world.Description, world.Parameters, r.GetValue(depth), r.GetValue(jobs), r.GetValue(maxStates), r.GetValue(trace)!, world.Expected);
-                return Run(host, env, world.World, spec, r.GetValue(json));
+                return Run(host, env, world.World, spec, r.GetValue(json), part);
             });
             return command;
         }
 
-        /// <summary>Runs an exploration, prints the report, progress and errors; the exit code.</summary>
-        public static int Run(Host host, ToolEnvironment env, IExplorationWorld<TSnapshot, TEvent> world, ExploreSpec spec, string? jsonPath)
+        /// <summary><c>--merge</c>: the merged report of the shards' JSON reports; exit 3 naming the file and field of one that cannot be merged.</summary>
+        public static int Merge(Host host, ToolEnvironment env, IReadOnlyList<string> reports, string? jsonPath)
+        {
+            ExploreReport<TSnapshot, TEvent> report;
+            try
+            {
+                report = ExploreMerge.Merge<TSnapshot, TEvent>(TContract.Definition, reports);
+            }
+            catch (ShardReportException e)
+            {
+                env.Error.WriteLine($"{host.Name}: {e.Message}");
+                return ExitCodes.Malformed;
+            }
+
+            env.Out.WriteLine($"explore --merge: {reports.Count} shard report(s)");
+            return Finish(host, env, report, jsonPath);
+        }
+
+        /// <summary>Runs an exploration (or one shard of it), prints the report, progress and errors; the exit code.</summary>
+        public static int Run(Host host, ToolEnvironment env, IExplorationWorld<TSnapshot, TEvent> world, ExploreSpec spec, string? jsonPath, ExplorationShard? shard = null)
         {
             env.Out.WriteLine(
-                $"explore: {spec.World}, depth {spec.Depth}, {spec.Jobs} job(s), {world.InitialEvents.Count} initial configurations");
+                $"explore: {spec.World}, depth {spec.Depth}, {spec.Jobs} job(s), {world.InitialEvents.Count} initial configurations{(shard is { } s ? $", shard {s}" : string.Empty)}");
             var options = new ExplorationOptions
             {
                 MaxDepth = spec.Depth,
                 MaxStates = spec.MaxStates,
                 Jobs = spec.Jobs,
+                Shard = shard,
                 Progress = p => env.Error.WriteLine(
                     $"depth {p.Depth}: {p.NewStates} new, {p.DistinctStates} distinct, {p.Transitions} transitions, {p.Elapsed.TotalSeconds:F1} s"),
             };
@@ -93,6 +136,12 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
             }
 
+            return Finish(host, env, report, jsonPath);
+        }
+
+        // Prints the report, writes the JSON; the exit code of its status.
+        private static int Finish(Host host, ToolEnvironment env, ExploreReport<TSnapshot, TEvent> report, string? jsonPath)
+        {
             report.WriteText(env.Out);
             if (jsonPath is not null)
             {
@@ -108,7 +157,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
             }
 
-            return result.Status switch
+            return report.Status switch
             {
                 ExplorationStatus.Completed => ExitCodes.Ok,
                 ExplorationStatus.Violation => ExitCodes.Failure,
