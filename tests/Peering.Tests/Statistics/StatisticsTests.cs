@@ -61,7 +61,7 @@ public class StatisticsTests
     public void The_inverse_normal_matches_tables(double q, double z) => Assert.Equal(z, DistributionComparison.InverseNormal(q), 5);
 
     [Fact]
-    public void The_Bonferroni_bound_grows_with_the_number_of_bins() =>
+    public void The_bonferroni_bound_grows_with_the_number_of_bins() =>
         Assert.True(DistributionComparison.CriticalZ(0.001, 60) > DistributionComparison.CriticalZ(0.001, 1));
 
     [Fact]
