@@ -17,38 +17,38 @@ public class CallPlacementTests
         """;
 
     [Fact]
-    public Task DirectCalls_InHandlersAndProcedures_DoNotFire() => Verify.Analyzer(Machine("""
+    public Task Direct_calls_in_handlers_and_procedures_do_not_fire() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { this.Open(); }
             [Handler] private void On(Pull e) { this.Move(DoorState.Closed); }
         """), States);
 
     [Fact]
-    public Task TransitionInALambda_Fires() => Verify.Analyzer(Machine("""
+    public Task Transition_in_a_lambda_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Action a = () => {|#0:Move(DoorState.Opened)|}; a(); }
         """), States,
         Verify.Diagnostic("PSM104").WithLocation(0).WithArguments("Transition", "Move", "called in a lambda"));
 
     [Fact]
-    public Task ProcedureInALambda_Fires() => Verify.Analyzer(Machine("""
+    public Task Procedure_in_a_lambda_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Action a = delegate { {|#0:Open()|}; }; a(); }
         """), States,
         Verify.Diagnostic("PSM104").WithLocation(0).WithArguments("Procedure", "Open", "called in a lambda"));
 
     [Fact]
-    public Task TransitionInALocalFunction_Fires() => Verify.Analyzer(Machine("""
+    public Task Transition_in_a_local_function_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Go(); void Go() => {|#0:Move(DoorState.Opened)|}; }
         """), States,
         Verify.Diagnostic("PSM104").WithLocation(0).WithArguments("Transition", "Move", "called in a local function"));
 
     [Fact]
-    public Task TransitionInAHelperMethod_Fires() => Verify.Analyzer(Machine("""
+    public Task Transition_in_a_helper_method_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Helper(); }
             private void Helper() { {|#0:Move(DoorState.Opened)|}; }
         """), States,
         Verify.Diagnostic("PSM104").WithLocation(0).WithArguments("Transition", "Move", "called in 'Helper'"));
 
     [Fact]
-    public Task ProcedureInAConstructorAndAProperty_Fires() => Verify.Analyzer(Machine("""
+    public Task Procedure_in_a_constructor_and_a_property_fires() => Verify.Analyzer(Machine("""
             public Door() { {|#0:Open()|}; }
             public int Poke { get { {|#1:Open()|}; return 1; } }
             [Handler] private void On(Push e) { }
@@ -57,13 +57,13 @@ public class CallPlacementTests
         Verify.Diagnostic("PSM104").WithLocation(1).WithArguments("Procedure", "Open", "called in 'Poke'"));
 
     [Fact]
-    public Task TransitionOnAnotherInstance_Fires() => Verify.Analyzer(Machine("""
+    public Task Transition_on_another_instance_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { {|#0:new Door().Move(DoorState.Opened)|}; }
         """), States,
         Verify.Diagnostic("PSM104").WithLocation(0).WithArguments("Transition", "Move", "called on another instance"));
 
     [Fact]
-    public Task TransitionOutsideTheMachine_Fires() => Verify.Analyzer(Machine("""
+    public Task Transition_outside_the_machine_fires() => Verify.Analyzer(Machine("""
             [Transition] internal void Set(DoorState to) { State = to; }
             [Handler] private void On(Push e) { }
         """) + """
@@ -76,7 +76,7 @@ public class CallPlacementTests
         Verify.Diagnostic("PSM104").WithLocation(0).WithArguments("Transition", "Set", "called in 'Poke'"));
 
     [Fact]
-    public Task TransitionAsADelegate_Fires_NameofDoesNot() => Verify.Analyzer(Machine("""
+    public Task Transition_as_a_delegate_fires_nameof_does_not() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Action<DoorState> f = {|#0:Move|}; var name = nameof(Move); }
         """), States,
         Verify.Diagnostic("PSM104").WithLocation(0).WithArguments("Transition", "Move", "used as a delegate"));

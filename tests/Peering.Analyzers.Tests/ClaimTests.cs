@@ -6,7 +6,7 @@ namespace Peering.Analyzers.Tests;
 public class ClaimTests
 {
     [Fact]
-    public void TheReadmeQuotesTheToolkitsCompileTimeClaimWordForWord()
+    public void The_readme_quotes_the_toolkits_compile_time_claim_word_for_word()
     {
         var toolkit = File.ReadAllText(Path.Combine(ReducerTests.Root, "docs", "toolkit.md"));
         var readme = Normalize(File.ReadAllText(Path.Combine(ReducerTests.Root, "README.md")));

@@ -15,7 +15,7 @@ public class CodeFixTests
         """;
 
     [Fact]
-    public Task AddsTheTargetToTheHandlesAttribute() => Verify.CodeFix(
+    public Task Adds_the_target_to_the_handles_attribute() => Verify.CodeFix(
         new[] { Machine("Handles(typeof(Push), typeof(Opened))", """
                 [Handler] private void On(Push e) { Move({|#0:DoorState.Slamming|}); }
                 [Handler] private void On(Pull e) { Move(DoorState.Closed); }
@@ -28,7 +28,7 @@ public class CodeFixTests
         new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
 
     [Fact]
-    public Task AddsTheTargetOfAProceduresFirstMoveToTheCallingEventsHandles() => Verify.CodeFix(
+    public Task Adds_the_target_of_a_procedures_first_move_to_the_calling_events_handles() => Verify.CodeFix(
         new[] { Machine("Handles(typeof(Push), typeof(Opened))", """
                 [Handler] private void On(Push e) { Slam(); }
                 [Handler] private void On(Pull e) { Move(DoorState.Closed); }
@@ -43,7 +43,7 @@ public class CodeFixTests
         new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
 
     [Fact]
-    public Task AddsTheFirstTargetToAHandlesWithoutTargets() => Verify.CodeFix(
+    public Task Adds_the_first_target_to_a_handles_without_targets() => Verify.CodeFix(
         new[] { Machine("Handles(typeof(Push))", """
                 [Handler] private void On(Push e) { Move({|#0:DoorState.Opened|}); }
                 [Handler] private void On(Pull e) { Move(DoorState.Closed); }
@@ -59,7 +59,7 @@ public class CodeFixTests
     [InlineData("new[] { typeof(Opened) }", "new[] { typeof(Opened), typeof(Slamming) }")]
     [InlineData("new Type[] { typeof(Opened) }", "new Type[] { typeof(Opened), typeof(Slamming) }")]
     [InlineData("[typeof(Opened)]", "[typeof(Opened), typeof(Slamming)]")]
-    public Task ExtendsAnExplicitArray(string before, string after) => Verify.CodeFix(
+    public Task Extends_an_explicit_array(string before, string after) => Verify.CodeFix(
         new[] { Machine($"Handles(typeof(Push), {before})", """
                 [Handler] private void On(Push e) { Move({|#0:DoorState.Slamming|}); }
                 [Handler] private void On(Pull e) { Move(DoorState.Closed); }
@@ -72,7 +72,7 @@ public class CodeFixTests
         new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
 
     [Fact]
-    public Task EditsTheAttributeInAnotherFile() => Verify.CodeFix(
+    public Task Edits_the_attribute_in_another_file() => Verify.CodeFix(
         new[]
         {
             Verify.Prelude + Sources.Door + """
@@ -115,7 +115,7 @@ public class CodeFixTests
         new[] { Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}") });
 
     [Fact]
-    public Task NoFix_ForAStateLevelDiagnostic() => Verify.CodeFix(
+    public Task No_fix_for_a_state_level_diagnostic() => Verify.CodeFix(
         new[] { Machine("Handles(typeof(Push), typeof(Slamming))", """
                 [Handler] private void On(Push e) { Move(DoorState.Slamming); Move({|#0:DoorState.Opened|}); }
                 [Handler] private void On(Pull e) { Move(DoorState.Closed); }
@@ -129,7 +129,7 @@ public class CodeFixTests
         remaining: new[] { Verify.NotPermitted(0, "Slamming", "Opened", "", "{Closed}") });
 
     [Fact]
-    public Task FixAll_AddsEveryMissingTargetOnce() => Verify.CodeFix(
+    public Task Fix_all_adds_every_missing_target_once() => Verify.CodeFix(
         new[] { Machine("Handles(typeof(Push), typeof(Opened))", """
                 [Handler] private void On(Push e)
                 {

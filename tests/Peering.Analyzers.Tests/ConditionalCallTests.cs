@@ -32,18 +32,18 @@ public class ConditionalCallTests
         Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}");
 
     [Fact]
-    public Task ProcedureInADebugAssert_MayNotRun() => Verify.Analyzer(Machine("""
+    public Task Procedure_in_a_debug_assert_may_not_run() => Verify.Analyzer(Machine("""
                 System.Diagnostics.Debug.Assert(Open());
         """), States, IfOpenDidNotRun);
 
     [Fact]
-    public Task ProcedureCalledBeforeTheAssert_Runs() => Verify.Analyzer(Machine("""
+    public Task Procedure_called_before_the_assert_runs() => Verify.Analyzer(Machine("""
                 var opened = Open();
                 System.Diagnostics.Debug.Assert(opened);
         """), States);
 
     [Fact]
-    public Task ProcedureInTheArgumentsOfAConditionalMethod_MayNotRun() => Verify.Analyzer(Machine("""
+    public Task Procedure_in_the_arguments_of_a_conditional_method_may_not_run() => Verify.Analyzer(Machine("""
                 Note(Open());
         """, """
             [System.Diagnostics.Conditional("TRACE_DOOR")]
@@ -51,7 +51,7 @@ public class ConditionalCallTests
         """), States, IfOpenDidNotRun);
 
     [Fact]
-    public Task ConditionalProcedure_MayNotRun() => Verify.Analyzer(Machine("""
+    public Task Conditional_procedure_may_not_run() => Verify.Analyzer(Machine("""
                 OpenInDebug();
         """, """
             [System.Diagnostics.Conditional("DEBUG"), Procedure(typeof(Closed))]
@@ -59,7 +59,7 @@ public class ConditionalCallTests
         """), States, IfOpenDidNotRun);
 
     [Fact]
-    public Task ProcedureInAnInterpolationAHandlerMaySkip_MayNotRun() => Verify.Analyzer(Machine("""
+    public Task Procedure_in_an_interpolation_a_handler_may_skip_may_not_run() => Verify.Analyzer(Machine("""
                 Note($"opened: {Open()}");
         """, """
             private static void Note(Skipping text) { }
@@ -75,14 +75,14 @@ public class ConditionalCallTests
         """, States, IfOpenDidNotRun);
 
     [Fact]
-    public Task ProcedureInTheArgumentsOfAnUnimplementedPartialMethod_DoesNotRun() => Verify.Analyzer(Machine("""
+    public Task Procedure_in_the_arguments_of_an_unimplemented_partial_method_does_not_run() => Verify.Analyzer(Machine("""
                 Log(Open());
         """, """
             partial void Log(bool opened);
         """), States, IfOpenDidNotRun);
 
     [Fact]
-    public Task ProcedureInTheArgumentsOfAnImplementedPartialMethod_Runs() => Verify.Analyzer(Machine("""
+    public Task Procedure_in_the_arguments_of_an_implemented_partial_method_runs() => Verify.Analyzer(Machine("""
                 Log(Open());
         """, """
             partial void Log(bool opened);
@@ -92,7 +92,7 @@ public class ConditionalCallTests
     [Theory]
     [InlineData("[Transition, System.Diagnostics.Conditional(\"DEBUG\")]", true)]
     [InlineData("[Transition]", false)]
-    public Task ConditionalTransition_MayNotRun(string attributes, bool fires) => Verify.Analyzer($$"""
+    public Task Conditional_transition_may_not_run(string attributes, bool fires) => Verify.Analyzer($$"""
         [StateMachine(typeof(Ev), typeof(Fx), typeof(Snap))]
         public sealed partial class Door
         {

@@ -28,17 +28,17 @@ public class ControlFlowTests
         """;
 
     [Fact]
-    public Task BranchJoin_OneBranchMoves_ChecksBothStates() =>
+    public Task Branch_join_one_branch_moves_checks_both_states() =>
         Verify.Analyzer(Machine("typeof(Closed)", BranchJoin), States,
             // Closed (unmoved) may go to Slamming on Push; Opened (entered) may not.
             Verify.NotPermitted(0, "Opened", "Slamming", "", "{Closed}"));
 
     [Fact]
-    public Task BranchJoin_BothStatesPermitTheMove_IsAllowed() =>
+    public Task Branch_join_both_states_permit_the_move_is_allowed() =>
         Verify.Analyzer(Machine("typeof(Closed), typeof(Slamming)", BranchJoin), States);
 
     [Fact]
-    public Task BranchJoin_ConditionalAndShortCircuit_AreFollowed() =>
+    public Task Branch_join_conditional_and_short_circuit_are_followed() =>
         Verify.Analyzer(Machine("typeof(Closed)", """
                     if (e.Force > 1 && _flag) Move(DoorState.Opened);
                     Move({|#1:_flag ? DoorState.Closed : DoorState.Closed|});
@@ -51,7 +51,7 @@ public class ControlFlowTests
     [Theory]
     [InlineData("typeof(Closed)", true)]
     [InlineData("typeof(Closed), typeof(Slamming)", false)]
-    public Task Loop_BackEdgeCarriesTheStateIntoTheNextIteration(string slammingContinues, bool fires) => Verify.Analyzer(Sources.Door + $$"""
+    public Task Loop_back_edge_carries_the_state_into_the_next_iteration(string slammingContinues, bool fires) => Verify.Analyzer(Sources.Door + $$"""
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Continues(typeof(Slamming))] public sealed partial class Opened;
             [State, Continues({{slammingContinues.Replace("Slamming", "Opened")}})] public sealed partial class Slamming;
@@ -73,7 +73,7 @@ public class ControlFlowTests
     [Theory]
     [InlineData("typeof(Closed)", true)]
     [InlineData("typeof(Closed), typeof(Opened)", false)]
-    public Task Loop_ForeachWithDisposableEnumerator(string slammingContinues, bool fires) => Verify.Analyzer(Sources.Door + $$"""
+    public Task Loop_foreach_with_disposable_enumerator(string slammingContinues, bool fires) => Verify.Analyzer(Sources.Door + $$"""
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Continues(typeof(Slamming))] public sealed partial class Opened;
             [State, Continues({{slammingContinues}})] public sealed partial class Slamming;
@@ -92,7 +92,7 @@ public class ControlFlowTests
         fires ? new[] { Verify.NotPermitted(0, "Slamming", "Opened", "", "{Closed}") } : []);
 
     [Fact]
-    public Task WhileLoop_WithBreakAndContinue() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task While_loop_with_break_and_continue() => Verify.Analyzer(Machine("typeof(Closed)", """
                     var i = 0;
                     while (true)
                     {
@@ -123,13 +123,13 @@ public class ControlFlowTests
         """;
 
     [Fact]
-    public Task Switch_EachCaseFromTheEntryState_AndTheJoinAfterIt() =>
+    public Task Switch_each_case_from_the_entry_state_and_the_join_after_it() =>
         Verify.Analyzer(Machine("typeof(Slamming)", Switch), States,
             // After the switch the machine is in Opened or Slamming; Opened does not permit Closed.
             Verify.NotPermitted(1, "Opened", "Closed", "", "{Slamming}"));
 
     [Fact]
-    public Task Switch_CaseTargetNotDeclared_Fires() => Verify.Analyzer(Sources.Door + """
+    public Task Switch_case_target_not_declared_fires() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Continues(typeof(Closed))] public sealed partial class Opened;
             [State, Continues(typeof(Closed))] public sealed partial class Slamming;
@@ -150,7 +150,7 @@ public class ControlFlowTests
         Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}"));
 
     [Fact]
-    public Task EarlyReturn_EndsThePath() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task Early_return_ends_the_path() => Verify.Analyzer(Machine("typeof(Closed)", """
                     if (e.Force > 1)
                     {
                         Move(DoorState.Opened);
@@ -161,7 +161,7 @@ public class ControlFlowTests
             """), States);
 
     [Fact]
-    public Task WithoutTheEarlyReturn_ThePathContinues() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task Without_the_early_return_the_path_continues() => Verify.Analyzer(Machine("typeof(Closed)", """
                     if (e.Force > 1)
                     {
                         Move(DoorState.Opened);
@@ -172,7 +172,7 @@ public class ControlFlowTests
             Verify.NotPermitted(0, "Opened", "Slamming", "", "{Closed}"));
 
     [Fact]
-    public Task Throw_EndsThePath() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task Throw_ends_the_path() => Verify.Analyzer(Machine("typeof(Closed)", """
                     if (e.Force > 1)
                     {
                         Move(DoorState.Opened);
@@ -183,7 +183,7 @@ public class ControlFlowTests
             """), States);
 
     [Fact]
-    public Task Catch_IsEnteredFromAnyStateOfTheTry() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task Catch_is_entered_from_any_state_of_the_try() => Verify.Analyzer(Machine("typeof(Closed)", """
                     try
                     {
                         Move(DoorState.Opened);
@@ -197,7 +197,7 @@ public class ControlFlowTests
             Verify.NotPermitted(0, "Opened", "Slamming", "", "{Closed}"));
 
     [Fact]
-    public Task Catch_WhenEveryStateOfTheTryPermitsTheMove_IsAllowed() => Verify.Analyzer(Machine("typeof(Closed), typeof(Slamming)", """
+    public Task Catch_when_every_state_of_the_try_permits_the_move_is_allowed() => Verify.Analyzer(Machine("typeof(Closed), typeof(Slamming)", """
                     try
                     {
                         Move(DoorState.Opened);
@@ -212,7 +212,7 @@ public class ControlFlowTests
     [Theory]
     [InlineData("typeof(Closed)", true)]
     [InlineData("typeof(Slamming)", false)]
-    public Task Finally_SeesEveryStateOfTheTry_AndItsExitIsWhatFollows(string openedContinues, bool fires) => Verify.Analyzer(Machine(openedContinues, """
+    public Task Finally_sees_every_state_of_the_try_and_its_exit_is_what_follows(string openedContinues, bool fires) => Verify.Analyzer(Machine(openedContinues, """
                     try
                     {
                         if (_flag) return;
@@ -229,7 +229,7 @@ public class ControlFlowTests
             fires ? new[] { Verify.NotPermitted(0, "Opened", "Slamming", "", "{Closed}") } : []);
 
     [Fact]
-    public Task CodeAfterFinally_StartsFromTheFinallysExitState() => Verify.Analyzer(Sources.Door + """
+    public Task Code_after_finally_starts_from_the_finallys_exit_state() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened), typeof(Slamming))] public sealed partial class Closed;
             [State, Continues(typeof(Slamming), typeof(Closed))] public sealed partial class Opened;
             [State, Continues(typeof(Opened))] public sealed partial class Slamming;
@@ -248,7 +248,7 @@ public class ControlFlowTests
         Verify.NotPermitted(0, "Slamming", "Closed", "", "{Opened}"));
 
     [Fact]
-    public Task Finally_ExitStateIsCheckedAfterTheTry() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task Finally_exit_state_is_checked_after_the_try() => Verify.Analyzer(Machine("typeof(Closed)", """
                     try
                     {
                         Move(DoorState.Opened);
@@ -263,7 +263,7 @@ public class ControlFlowTests
             Verify.NotPermitted(0, "Opened", "Slamming", "", "{Closed}"));
 
     [Fact]
-    public Task CatchAroundAProcedure_SeesTheStatesTheProcedureMovedThrough() => Verify.Analyzer(Sources.Door + """
+    public Task Catch_around_a_procedure_sees_the_states_the_procedure_moved_through() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened), typeof(Slamming))] public sealed partial class Closed;
             [State, Continues(typeof(Closed))] public sealed partial class Opened;
             [State, Continues(typeof(Closed), typeof(Opened))] public sealed partial class Slamming;
@@ -290,7 +290,7 @@ public class ControlFlowTests
         Verify.NotPermitted(0, "Opened", "Slamming", "", "{Closed}"));
 
     [Fact]
-    public Task UsingAndLock_AreFollowed() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task Using_and_lock_are_followed() => Verify.Analyzer(Machine("typeof(Closed)", """
                     using (var s = new System.IO.MemoryStream())
                     {
                         lock (s)

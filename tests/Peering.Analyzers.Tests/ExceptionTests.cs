@@ -45,13 +45,13 @@ public class ExceptionTests
     [Theory]
     [InlineData("typeof(Closed)", true)]
     [InlineData("typeof(Closed), typeof(Slamming)", false)]
-    public Task InnerFinally_IsEnteredFromTheStatesOfAnOuterFilter(string openedContinues, bool fires) =>
+    public Task Inner_finally_is_entered_from_the_states_of_an_outer_filter(string openedContinues, bool fires) =>
         Verify.Analyzer(Machine(openedContinues, FilterBeforeInnerFinally), States,
             // The filter (through Open) runs first and moves to Opened; then the inner finally runs.
             fires ? [Verify.NotPermitted(0, "Opened", "Slamming", "", "{Closed}")] : []);
 
     [Fact]
-    public Task CatchAfterAFilter_IsEnteredFromTheInnerFinallysExitStates() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task Catch_after_a_filter_is_entered_from_the_inner_finallys_exit_states() => Verify.Analyzer(Machine("typeof(Closed)", """
                     try
                     {
                         try { Risky(); }
@@ -68,7 +68,7 @@ public class ExceptionTests
     [Theory]
     [InlineData("typeof(Closed)", true)]
     [InlineData("typeof(Closed), typeof(Slamming)", false)]
-    public Task LaterCatch_IsEnteredFromTheStatesOfAFalseFilter(string openedContinues, bool fires) =>
+    public Task Later_catch_is_entered_from_the_states_of_a_false_filter(string openedContinues, bool fires) =>
         Verify.Analyzer(Machine(openedContinues, """
                     try { Risky(); }
                     catch (InvalidOperationException) when (Open()) { }
@@ -77,7 +77,7 @@ public class ExceptionTests
             fires ? [Verify.NotPermitted(0, "Opened", "Slamming", "", "{Closed}")] : []);
 
     [Fact]
-    public Task LaterFilter_IsEnteredFromTheStatesOfAnEarlierFilter() => Verify.Analyzer(Machine("typeof(Closed)", """
+    public Task Later_filter_is_entered_from_the_states_of_an_earlier_filter() => Verify.Analyzer(Machine("typeof(Closed)", """
                     try { Risky(); }
                     catch (InvalidOperationException) when (Open()) { }
                     // Open (in the first filter) may have moved to Opened before this filter runs.
@@ -110,16 +110,16 @@ public class ExceptionTests
         """;
 
     [Fact]
-    public Task FilterOnState_NarrowsItsCatch() =>
+    public Task Filter_on_state_narrows_its_catch() =>
         Verify.Analyzer(KickMachine("State == DoorState.Closed"), States);
 
     [Fact]
-    public Task FilterOnState_KeepsTheStatesItAdmits() =>
+    public Task Filter_on_state_keeps_the_states_it_admits() =>
         Verify.Analyzer(KickMachine("State != DoorState.Opened"), States,
             Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task FilterThatIsNotAGuard_KeepsEveryState() =>
+    public Task Filter_that_is_not_a_guard_keeps_every_state() =>
         Verify.Analyzer(KickMachine("_flag"), States,
             Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 }

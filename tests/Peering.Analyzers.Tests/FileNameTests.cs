@@ -32,7 +32,7 @@ public class FileNameTests
     [InlineData("/0/Door.g.i.cs")]
     [InlineData("/0/TemporaryGeneratedFile_Door.cs")]
     [InlineData("/0/obj/Peering.Generators/Door.g.cs")]
-    public async Task MachineInAFileThatLooksGenerated_IsAnalyzed(string path)
+    public async Task Machine_in_a_file_that_looks_generated_is_analyzed(string path)
     {
         var test = new Microsoft.CodeAnalysis.CSharp.Testing.CSharpAnalyzerTest<TransitionAnalyzer, DefaultVerifier>
         {
@@ -47,7 +47,7 @@ public class FileNameTests
     }
 
     [Fact]
-    public Task TheGeneratorsOwnOutput_IsNotAnalyzed() => Verify.WithGenerated(
+    public Task The_generators_own_output_is_not_analyzed() => Verify.WithGenerated(
         [Verify.Prelude + Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;

@@ -25,27 +25,27 @@ public class GuardTests
         """;
 
     [Fact]
-    public Task WithoutAGuard_EveryEntryStateIsChecked() => Verify.Analyzer(Machine("""
+    public Task Without_a_guard_every_entry_state_is_checked() => Verify.Analyzer(Machine("""
                 Move({|#0:DoorState.Opened|});
         """), States,
         // From Opened it is a self-move (no move).
         Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task EqualityGuard_RestrictsTheBranch() => Verify.Analyzer(Machine("""
+    public Task Equality_guard_restricts_the_branch() => Verify.Analyzer(Machine("""
                 if (State == DoorState.Closed) Move(DoorState.Opened);
                 else if (DoorState.Opened == this.State) Move(DoorState.Slamming);
                 else Rattle();
         """), States);
 
     [Fact]
-    public Task InequalityGuard_WithEarlyReturn() => Verify.Analyzer(Machine("""
+    public Task Inequality_guard_with_early_return() => Verify.Analyzer(Machine("""
                 if (State != DoorState.Opened) return;
                 Move(DoorState.Slamming);
         """), States);
 
     [Fact]
-    public Task PatternGuards_OrAndNot() => Verify.Analyzer(Machine("""
+    public Task Pattern_guards_or_and_not() => Verify.Analyzer(Machine("""
                 if (State is DoorState.Closed or DoorState.Opened) Swing();
                 else Rattle();
                 if (State is not (DoorState.Locked or DoorState.Opened)) Move(DoorState.Opened);
@@ -53,7 +53,7 @@ public class GuardTests
         """), States);
 
     [Fact]
-    public Task SwitchOnState_ChecksEachCaseFromItsState() => Verify.Analyzer(Machine("""
+    public Task Switch_on_state_checks_each_case_from_its_state() => Verify.Analyzer(Machine("""
                 switch (State)
                 {
                     case DoorState.Closed:
@@ -70,7 +70,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Opened", "Closed", " on 'Kick'", "{Slamming}"));
 
     [Fact]
-    public Task GuardAfterAMove_SeesTheNewState() => Verify.Analyzer(Machine("""
+    public Task Guard_after_a_move_sees_the_new_state() => Verify.Analyzer(Machine("""
                 if (State == DoorState.Closed) Move(DoorState.Opened);
                 if (State == DoorState.Opened) Move(DoorState.Slamming);
                 if (State == DoorState.Slamming) Move(DoorState.Closed);
@@ -80,13 +80,13 @@ public class GuardTests
         // moves, and the last Closed was entered from Slamming (state-level set {Opened}).
 
     [Fact]
-    public Task GuardOnACopy_Narrows() => Verify.Analyzer(Machine("""
+    public Task Guard_on_a_copy_narrows() => Verify.Analyzer(Machine("""
                 var s = State;
                 if (s == DoorState.Closed) Move(DoorState.Opened);
         """), States);
 
     [Fact]
-    public Task GuardOnACopyTakenBeforeAMove_IsNotAGuard() => Verify.Analyzer(Machine("""
+    public Task Guard_on_a_copy_taken_before_a_move_is_not_a_guard() => Verify.Analyzer(Machine("""
                 var s = State;
                 if (State == DoorState.Opened) Move(DoorState.Slamming);
                 // The copy may still say Opened while the machine is in Slamming: not a guard, every state is checked.
@@ -96,7 +96,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Slamming", "Opened", "", "{Closed}"));
 
     [Fact]
-    public Task SwitchCaptureAfterAMovingWhenClause_IsNotUsedAsAGuard() => Verify.Analyzer(Machine("""
+    public Task Switch_capture_after_a_moving_when_clause_is_not_used_as_a_guard() => Verify.Analyzer(Machine("""
                 switch (State)
                 {
                     case DoorState.Closed when TryOpen():
@@ -113,7 +113,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Locked", "Slamming", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task GuardInAProcedure() => Verify.Analyzer(Machine("""
+    public Task Guard_in_a_procedure() => Verify.Analyzer(Machine("""
                 if (State != DoorState.Locked) Settle();
         """, """
             [Procedure(typeof(Closed), typeof(Opened))]
@@ -128,7 +128,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Opened", "Closed", "", "{Slamming}"));
 
     [Fact]
-    public Task BoolLocalFromAStateTest_Narrows() => Verify.Analyzer(Machine("""
+    public Task Bool_local_from_a_state_test_narrows() => Verify.Analyzer(Machine("""
                 var closed = State == DoorState.Closed;
                 var hard = e.GetHashCode() > 3 && State is DoorState.Opened;
                 if (closed) Move(DoorState.Opened);
@@ -136,7 +136,7 @@ public class GuardTests
         """), States);
 
     [Fact]
-    public Task BoolLocal_FalseBranchOfAPartialTest_DoesNotNarrow() => Verify.Analyzer(Machine("""
+    public Task Bool_local_false_branch_of_a_partial_test_does_not_narrow() => Verify.Analyzer(Machine("""
                 var hard = e.GetHashCode() > 3 && State is DoorState.Opened;
                 // hard may be false in Opened too: every state is still possible here.
                 if (!hard) Move({|#0:DoorState.Opened|});
@@ -144,7 +144,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task BoolLocalAfterAMove_IsNotAGuard() => Verify.Analyzer(Machine("""
+    public Task Bool_local_after_a_move_is_not_a_guard() => Verify.Analyzer(Machine("""
                 var closed = State == DoorState.Closed;
                 if (closed) Move(DoorState.Opened);
                 // Still true after the move, but the machine is in Opened now.
@@ -153,7 +153,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task BoolLocalWrittenAgain_IsNotAGuard() => Verify.Analyzer(Machine("""
+    public Task Bool_local_written_again_is_not_a_guard() => Verify.Analyzer(Machine("""
                 var closed = State == DoorState.Closed;
                 Action reset = () => closed = true;
                 reset();
@@ -162,7 +162,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task BoolLocalBeforeATryWhoseCatchTestsIt_IsNotAGuardAfterAMoveInTheTry() => Verify.Analyzer(Machine("""
+    public Task Bool_local_before_a_try_whose_catch_tests_it_is_not_a_guard_after_a_move_in_the_try() => Verify.Analyzer(Machine("""
                 var closed = State == DoorState.Closed;
                 try
                 {
@@ -179,7 +179,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task StatePredicates_Narrow() => Verify.Analyzer(Machine("""
+    public Task State_predicates_narrow() => Verify.Analyzer(Machine("""
                 if (IsClosed(State)) Move(DoorState.Opened);
                 else if (IsOpen) Move(DoorState.Slamming);
                 if (IsShut(State)) Rattle();
@@ -195,7 +195,7 @@ public class GuardTests
         """), States);
 
     [Fact]
-    public Task PredicatesThatCannotBeRead_DoNotNarrow() => Verify.Analyzer(Machine("""
+    public Task Predicates_that_cannot_be_read_do_not_narrow() => Verify.Analyzer(Machine("""
                 if (DoorRules.IsClosed(State)) Move({|#0:DoorState.Opened|});
                 if (Shut()) Move({|#1:DoorState.Opened|});
         """, """
@@ -213,7 +213,7 @@ public class GuardTests
         Verify.NotPermitted(1, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task PredicateThatReassignsItsStateParameter_DoesNotNarrowByTheArgument() => Verify.Analyzer(Machine("""
+    public Task Predicate_that_reassigns_its_state_parameter_does_not_narrow_by_the_argument() => Verify.Analyzer(Machine("""
                 if (Lies(State)) Move({|#0:DoorState.Opened|});
         """, """
             private static bool Lies(DoorState s)
@@ -225,7 +225,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task PredicateThatMoves_IsNotAPredicate() => Verify.Analyzer(Machine("""
+    public Task Predicate_that_moves_is_not_a_predicate() => Verify.Analyzer(Machine("""
                 if (OpenIfClosed()) Move({|#0:DoorState.Slamming|});
         """, """
             [Procedure(typeof(Closed), typeof(Opened), typeof(Locked))]
@@ -239,7 +239,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Locked", "Slamming", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task DecisionFunction_NarrowsASwitchOnItsResult() => Verify.Analyzer(Machine("""
+    public Task Decision_function_narrows_a_switch_on_its_result() => Verify.Analyzer(Machine("""
                 var choice = Decide(e.GetHashCode());
                 switch (choice)
                 {
@@ -265,7 +265,7 @@ public class GuardTests
         """), States);
 
     [Fact]
-    public Task DecisionFunction_CaseItMayReturnFromAnotherState_Fires() => Verify.Analyzer(Machine("""
+    public Task Decision_function_case_it_may_return_from_another_state_fires() => Verify.Analyzer(Machine("""
                 switch (Decide())
                 {
                     case Choice.Open:
@@ -280,7 +280,7 @@ public class GuardTests
         Verify.NotPermitted(0, "Locked", "Opened", " on 'Kick'", "{}"));
 
     [Fact]
-    public Task RelationalPatternsAndSwitchExpressions_Narrow() => Verify.Analyzer(Machine("""
+    public Task Relational_patterns_and_switch_expressions_narrow() => Verify.Analyzer(Machine("""
                 // Enum values: Closed 0, Opened 1, Slamming 2, Locked 3.
                 if (State is >= DoorState.Closed and < DoorState.Opened) Move(DoorState.Opened);
                 var swing = State switch { DoorState.Opened => true, _ => false };

@@ -17,7 +17,7 @@ public class HandlerEntryTests
         """;
 
     [Fact]
-    public Task HandlersCalledByTheGeneratedDispatch_DoNotFire() => Verify.WithGenerated(
+    public Task Handlers_called_by_the_generated_dispatch_do_not_fire() => Verify.WithGenerated(
         [Verify.Prelude + Machine("""
             [Handler] private void On(Push e) { Move(DoorState.Opened); }
             private string Name() => nameof(On);
@@ -28,14 +28,14 @@ public class HandlerEntryTests
         """));
 
     [Fact]
-    public Task HandlerCallingAHandler_Fires() => Verify.Analyzer(Machine("""
+    public Task Handler_calling_a_handler_fires() => Verify.Analyzer(Machine("""
             // Would run Pull's body from Closed, where Pull is ignored (and Slamming is not permitted).
             [Handler] private void On(Push e) { {|#0:On(new Pull())|}; }
         """), States,
         Verify.Diagnostic("PSM106").WithLocation(0).WithArguments("On", "called in 'On'"));
 
     [Fact]
-    public Task HelperConstructorAndLambdaCallingAHandler_Fire() => Verify.Analyzer(Machine("""
+    public Task Helper_constructor_and_lambda_calling_a_handler_fire() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Move(DoorState.Opened); }
             public Door() { {|#0:On(new Push(1))|}; }
             public void Force() { {|#1:On(new Pull())|}; }
@@ -46,13 +46,13 @@ public class HandlerEntryTests
         Verify.Diagnostic("PSM106").WithLocation(2).WithArguments("On", "called in a lambda"));
 
     [Fact]
-    public Task HandlerOfAnotherInstance_Fires() => Verify.Analyzer(Machine("""
+    public Task Handler_of_another_instance_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Move(DoorState.Opened); {|#0:new Door().On(new Pull())|}; }
         """), States,
         Verify.Diagnostic("PSM106").WithLocation(0).WithArguments("On", "called on another instance"));
 
     [Fact]
-    public Task HandlerAsADelegate_Fires() => Verify.Analyzer(Machine("""
+    public Task Handler_as_a_delegate_fires() => Verify.Analyzer(Machine("""
             private Action<Push>? _push;
             [Handler] private void On(Push e) { Move(DoorState.Opened); }
             public void Wire() { _push = {|#0:On|}; }
@@ -60,7 +60,7 @@ public class HandlerEntryTests
         Verify.Diagnostic("PSM106").WithLocation(0).WithArguments("On", "used as a delegate"));
 
     [Fact]
-    public Task HandlerThatIsAlsoAProcedure_FiresAndItsCallFires() => Verify.Analyzer(Machine("""
+    public Task Handler_that_is_also_a_procedure_fires_and_its_call_fires() => Verify.Analyzer(Machine("""
             [Handler, Procedure(typeof(Closed))] private void {|#0:On|}(Push e) { Move(DoorState.Opened); }
             [Procedure(typeof(Opened))] private void Reopen() { {|#1:On(new Push(1))|}; }
         """), States,

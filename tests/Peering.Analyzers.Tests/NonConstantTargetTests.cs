@@ -15,19 +15,19 @@ public class NonConstantTargetTests
         """;
 
     [Fact]
-    public Task LocalVariable_Fires() => Verify.Analyzer(Machine("""
+    public Task Local_variable_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { var to = DoorState.Opened; Move({|#0:to|}); }
         """), States,
         Verify.Diagnostic("PSM102").WithLocation(0).WithArguments("Move"));
 
     [Fact]
-    public Task ConstantLocal_IsAConstant_AndIsChecked() => Verify.Analyzer(Machine("""
+    public Task Constant_local_is_a_constant_and_is_checked() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { const DoorState to = DoorState.Slamming; Move({|#0:to|}); }
         """), States,
         Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}"));
 
     [Fact]
-    public Task Parameter_Fires() => Verify.Analyzer(Machine("""
+    public Task Parameter_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Go(DoorState.Opened); }
 
             [Procedure(typeof(Closed))]
@@ -36,7 +36,7 @@ public class NonConstantTargetTests
         Verify.Diagnostic("PSM102").WithLocation(0).WithArguments("Move"));
 
     [Fact]
-    public Task ComputedValues_Fire() => Verify.Analyzer(Machine("""
+    public Task Computed_values_fire() => Verify.Analyzer(Machine("""
             private static readonly DoorState Next = DoorState.Opened;
 
             [Handler] private void On(Push e) { Move({|#0:Next|}); }
@@ -46,7 +46,7 @@ public class NonConstantTargetTests
         Verify.Diagnostic("PSM102").WithLocation(1).WithArguments("Move"));
 
     [Fact]
-    public Task ConstantExpressions_DoNotFire() => Verify.Analyzer(Machine("""
+    public Task Constant_expressions_do_not_fire() => Verify.Analyzer(Machine("""
             private const DoorState Next = DoorState.Opened;
 
             [Handler] private void On(Push e) { Move(Next); }

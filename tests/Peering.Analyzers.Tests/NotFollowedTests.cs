@@ -22,7 +22,7 @@ public class NotFollowedTests
         Verify.Diagnostic("PSM107").WithLocation(marker).WithArguments(kind, name, reason);
 
     [Fact]
-    public Task OrdinaryHandlersAndProcedures_DoNotFire() => Verify.Analyzer(Machine("""
+    public Task Ordinary_handlers_and_procedures_do_not_fire() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Open(); }
             [Procedure(typeof(Closed))] internal void Open() { Move(DoorState.Opened); }
             public System.Collections.Generic.IEnumerable<int> Numbers() { yield return 1; }
@@ -31,7 +31,7 @@ public class NotFollowedTests
         """), States);
 
     [Fact]
-    public Task AsyncAndIteratorMembers_Fire() => Verify.Analyzer(Machine("""
+    public Task Async_and_iterator_members_fire() => Verify.Analyzer(Machine("""
             [Handler] private async void {|#0:On|}(Push e) { await System.Threading.Tasks.Task.Yield(); Move(DoorState.Opened); }
             [Procedure(typeof(Closed))] private async System.Threading.Tasks.Task {|#1:OpenLater|}() { await System.Threading.Tasks.Task.Yield(); Move(DoorState.Opened); }
             [Procedure(typeof(Closed))] private System.Collections.Generic.IEnumerable<int> {|#2:Steps|}() { Move(DoorState.Opened); yield return 1; }
@@ -41,7 +41,7 @@ public class NotFollowedTests
         NotFollowed(2, "Procedure", "Steps", "it is an iterator; its body runs as the caller enumerates, outside the step"));
 
     [Fact]
-    public Task ProcedureOnAnAccessorOrAnOperator_Fires() => Verify.Analyzer(Machine("""
+    public Task Procedure_on_an_accessor_or_an_operator_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { }
             private int Knock { [Procedure(typeof(Closed))] {|#0:get|} { Move(DoorState.Opened); return 1; } }
             [Procedure(typeof(Closed))] public static Door operator {|#1:+|}(Door d, int n) => d;
@@ -50,7 +50,7 @@ public class NotFollowedTests
         NotFollowed(1, "Procedure", "op_Addition", "it is an operator; only ordinary methods are followed, and the compiler calls this one where no call is written"));
 
     [Fact]
-    public Task OverrideOfABaseClassHook_Fires() => Verify.Analyzer(Machine("""
+    public Task Override_of_a_base_class_hook_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Run(); }
             [Procedure(typeof(Closed))] protected override void {|#0:Hook|}() { Move(DoorState.Opened); }
             [Procedure(typeof(Closed))] public override string {|#1:ToString|}() { Move(DoorState.Opened); return "door"; }
@@ -67,7 +67,7 @@ public class NotFollowedTests
         NotFollowed(1, "Procedure", "ToString", "it is abstract, virtual or an override; code outside the machine (a base class, a subclass) decides when it runs and what runs"));
 
     [Fact]
-    public Task HelperOverrideThatCallsAProcedure_Fires() => Verify.Analyzer(Machine("""
+    public Task Helper_override_that_calls_a_procedure_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Run(); }
             [Procedure(typeof(Closed))] private void Open() { Move(DoorState.Opened); }
             protected override void Hook() { {|#0:Open()|}; }
@@ -82,7 +82,7 @@ public class NotFollowedTests
         Verify.Diagnostic("PSM104").WithLocation(0).WithArguments("Procedure", "Open", "called in 'Hook'"));
 
     [Fact]
-    public Task InterfaceImplementation_Fires() => Verify.Analyzer(Machine("""
+    public Task Interface_implementation_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { ((IStep)this).Go(); }
             [Procedure(typeof(Closed))] public void {|#0:Go|}() { Move(DoorState.Opened); }
             [Procedure(typeof(Closed))] void IStep.{|#1:Back|}() { Move(DoorState.Closed); }
@@ -94,7 +94,7 @@ public class NotFollowedTests
         NotFollowed(1, "Procedure", "T.IStep.Back", "it is an explicit interface implementation, which other code calls through the interface"));
 
     [Fact]
-    public Task ProcedureTheCompilerCallsImplicitly_Fires() => Verify.Analyzer(Machine("""
+    public Task Procedure_the_compiler_calls_implicitly_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { foreach (var x in this) { } var (a, b) = this; }
             [Procedure(typeof(Closed))] public System.Collections.Generic.IEnumerator<int> {|#0:GetEnumerator|}() { Move(DoorState.Opened); yield break; }
             [Procedure(typeof(Closed))] public void {|#1:Deconstruct|}(out int a, out int b) { Move(DoorState.Opened); a = b = 0; }
@@ -103,7 +103,7 @@ public class NotFollowedTests
         NotFollowed(1, "Procedure", "Deconstruct", "the compiler calls a method named 'Deconstruct' implicitly (foreach, using, deconstruction, await, fixed, ranges) where no call is written"));
 
     [Fact]
-    public Task CallsThroughDynamic_Fire() => Verify.Analyzer(Machine("""
+    public Task Calls_through_dynamic_fire() => Verify.Analyzer(Machine("""
             [Procedure(typeof(Closed))] private void Open() { Move(DoorState.Opened); }
             [Handler]
             private void On(Push e)
@@ -120,7 +120,7 @@ public class NotFollowedTests
         Verify.Diagnostic("PSM109").WithLocation(2).WithArguments("'State' of machine 'Door' is assigned through dynamic"));
 
     [Fact]
-    public Task UnsafeAccessorIntoAMachine_Fires() => Verify.Analyzer(Machine("""
+    public Task Unsafe_accessor_into_a_machine_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { Move(DoorState.Opened); }
         """) + """
 

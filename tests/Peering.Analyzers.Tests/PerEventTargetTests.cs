@@ -23,17 +23,17 @@ public class PerEventTargetTests
         """;
 
     [Fact]
-    public Task ProcedureMove_IsCheckedAgainstTheCallingHandlersEvent() =>
+    public Task Procedure_move_is_checked_against_the_calling_handlers_event() =>
         // Kick permits Slamming from Closed; Push does not, even though Closed's union over all events does.
         Verify.Analyzer(SharedProcedure(", typeof(Opened)"), States,
             Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}"));
 
     [Fact]
-    public Task ProcedureMove_PermittedForEveryCallingEvent_IsAllowed() =>
+    public Task Procedure_move_permitted_for_every_calling_event_is_allowed() =>
         Verify.Analyzer(SharedProcedure(", typeof(Opened), typeof(Slamming)"), States);
 
     [Fact]
-    public Task ProcedureMove_ReachedThroughAnotherProcedure_KeepsTheEvent() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_move_reached_through_another_procedure_keeps_the_event() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push)), Handles(typeof(Kick), typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -50,7 +50,7 @@ public class PerEventTargetTests
     [Theory]
     [InlineData("", true)]
     [InlineData("Move(DoorState.Slamming); Move(DoorState.Closed); ", false)]
-    public Task Continues_AppliesOnlyAfterAMoveIntoTheState(string enterClosedFirst, bool fires) => Verify.Analyzer(Sources.Door + $$"""
+    public Task Continues_applies_only_after_a_move_into_the_state(string enterClosedFirst, bool fires) => Verify.Analyzer(Sources.Door + $$"""
             [State, Handles(typeof(Push), typeof(Slamming)), Continues(typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State, Continues(typeof(Closed))] public sealed partial class Slamming;
@@ -65,7 +65,7 @@ public class PerEventTargetTests
         fires ? [Verify.NotPermitted(0, "Closed", "Opened", " on 'Push'", "{Slamming}")] : []);
 
     [Fact]
-    public Task Summary_DependsOnTheCallingState() => Verify.Analyzer(Sources.Door + """
+    public Task Summary_depends_on_the_calling_state() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Handles(typeof(Push), typeof(Slamming)), Continues(typeof(Closed))] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -87,7 +87,7 @@ public class PerEventTargetTests
         """, States);
 
     [Fact]
-    public Task UncalledProcedure_IsCheckedFromItsRunsFromStates() => Verify.Analyzer(Sources.Door + """
+    public Task Uncalled_procedure_is_checked_from_its_runs_from_states() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Continues(typeof(Closed))] public sealed partial class Opened;
             [State] public sealed partial class Slamming;

@@ -36,16 +36,16 @@ public class ProcedureTests
         """;
 
     [Fact]
-    public Task Activation_SecondMoveContinuedFromActive_IsAllowed() =>
+    public Task Activation_second_move_continued_from_active_is_allowed() =>
         Verify.Analyzer(Activation("typeof(Recovering), typeof(Clean)"), PeeringStates);
 
     [Fact]
-    public Task Activation_SecondMoveNotContinuedFromActive_Fires() =>
+    public Task Activation_second_move_not_continued_from_active_fires() =>
         Verify.Analyzer(Activation("typeof(Recovering)"), PeeringStates,
             Verify.NotPermitted(0, "Active", "Clean", "", "{GetPeerInfo, Recovering}"));
 
     [Fact]
-    public Task Activation_StatesAfterTheCall_AreTheProcedureExitStates() => Verify.Analyzer(Sources.Door + """
+    public Task Activation_states_after_the_call_are_the_procedure_exit_states() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Active), typeof(Down))] public sealed partial class GetPeerInfo;
             [State, Continues(typeof(Recovering), typeof(Clean))] public sealed partial class Active;
             [State, Continues(typeof(Clean))] public sealed partial class Recovering;
@@ -69,7 +69,7 @@ public class ProcedureTests
         Verify.NotPermitted(0, "Down", "Clean", "", "{}"));
 
     [Fact]
-    public Task ProcedureCalledAfterAMove_IsCheckedFromTheNewState() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_called_after_a_move_is_checked_from_the_new_state() => Verify.Analyzer(Sources.Door + """
             [State] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Closed), typeof(Opened))] public sealed partial class Slamming;
@@ -84,7 +84,7 @@ public class ProcedureTests
         """, "Closed, Opened, Slamming");
 
     [Fact]
-    public Task ProcedureCalledBeforeTheMove_Fires() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_called_before_the_move_fires() => Verify.Analyzer(Sources.Door + """
             [State] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Closed), typeof(Opened))] public sealed partial class Slamming;
@@ -100,7 +100,7 @@ public class ProcedureTests
         Verify.Diagnostic("PSM103").WithLocation(0).WithArguments("Settle", "{Opened}", "{Slamming}"));
 
     [Fact]
-    public Task ProcedureCalledFromAnUndeclaredEntryState_Fires() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_called_from_an_undeclared_entry_state_fires() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Closed;
             [State, Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -114,7 +114,7 @@ public class ProcedureTests
         Verify.Diagnostic("PSM103").WithLocation(0).WithArguments("Slam", "{Opened}", "{Closed}"));
 
     [Fact]
-    public Task ProcedureCalledFromDeclaredEntryStates_IsAllowed() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_called_from_declared_entry_states_is_allowed() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Closed;
             [State, Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -127,7 +127,7 @@ public class ProcedureTests
         """, "Closed, Opened, Slamming");
 
     [Fact]
-    public Task TransitionInAProcedure_IsCheckedAgainstTheStateLevelSet() => Verify.Analyzer(Sources.Door + """
+    public Task Transition_in_a_procedure_is_checked_against_the_state_level_set() => Verify.Analyzer(Sources.Door + """
             [State] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Opened))] public sealed partial class Slamming;
@@ -141,7 +141,7 @@ public class ProcedureTests
         Verify.NotPermitted(0, "Slamming", "Closed", "", "{Opened}"));
 
     [Fact]
-    public Task ProcedureThatMayNotMove_KeepsTheCallersStates() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_that_may_not_move_keeps_the_callers_states() => Verify.Analyzer(Sources.Door + """
             [State] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Closed), typeof(Opened))] public sealed partial class Slamming;
@@ -160,7 +160,7 @@ public class ProcedureTests
         Verify.Diagnostic("PSM103").WithLocation(0).WithArguments("Lock", "{Slamming}", "{Closed}"));
 
     [Fact]
-    public Task ProcedureThatAlwaysMoves_ReplacesTheCallersStates() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_that_always_moves_replaces_the_callers_states() => Verify.Analyzer(Sources.Door + """
             [State] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Closed), typeof(Opened))] public sealed partial class Slamming;
@@ -178,7 +178,7 @@ public class ProcedureTests
         """, "Closed, Opened, Slamming");
 
     [Fact]
-    public Task ProcedureThatDoesNotMove_KeepsTheEntryCheck() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_that_does_not_move_keeps_the_entry_check() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened)), Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -193,7 +193,7 @@ public class ProcedureTests
         Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}"));
 
     [Fact]
-    public Task ProcedureCallingAProcedure_IsSummarizedTransitively() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_calling_a_procedure_is_summarized_transitively() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Pull), typeof(Opened))] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Closed))] public sealed partial class Slamming;
@@ -213,7 +213,7 @@ public class ProcedureTests
     [Theory]
     [InlineData("typeof(Opened)", true)]
     [InlineData("typeof(Opened), typeof(Slamming)", false)]
-    public Task RecursiveProcedure_ReachesAFixpoint(string closeRunsFrom, bool fires) => Verify.Analyzer(Sources.Door + $$"""
+    public Task Recursive_procedure_reaches_a_fixpoint(string closeRunsFrom, bool fires) => Verify.Analyzer(Sources.Door + $$"""
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Continues(typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Opened))] public sealed partial class Slamming;
@@ -238,7 +238,7 @@ public class ProcedureTests
         fires ? new[] { Verify.Diagnostic("PSM103").WithLocation(0).WithArguments("Close", "{Slamming}", "{Opened}") } : []);
 
     [Fact]
-    public Task MutuallyRecursiveProcedures_ReachAFixpoint() => Verify.Analyzer(Sources.Door + """
+    public Task Mutually_recursive_procedures_reach_a_fixpoint() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Continues(typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Opened))] public sealed partial class Slamming;
@@ -259,7 +259,7 @@ public class ProcedureTests
         Verify.NotPermitted(0, "Slamming", "Closed", "", "{Opened}"));
 
     [Fact]
-    public Task ProcedureWithAnExpressionBody_IsFollowed() => Verify.Analyzer(Sources.Door + """
+    public Task Procedure_with_an_expression_body_is_followed() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;

@@ -25,14 +25,14 @@ public class ReducerTests
     }
 
     [Fact]
-    public async Task TheReducer_HasNoDiagnostics()
+    public async Task The_reducer_has_no_diagnostics()
     {
         var diagnostics = await Analyze(_ => { });
         Assert.Empty(diagnostics);
     }
 
     [Fact]
-    public async Task DeletingTheTargetsOfHandlesPeerQueryTimeout_Fails()
+    public async Task Deleting_the_targets_of_handles_peer_query_timeout_fails()
     {
         var diagnostics = await Analyze(files => Edit(files, "Machine/PeeringMachine.States.cs",
             "[Handles(typeof(PeerQueryTimeout), typeof(Down), typeof(WaitUpThru), typeof(Active), typeof(Incomplete))]",
@@ -47,7 +47,7 @@ public class ReducerTests
     }
 
     [Fact]
-    public async Task ADecisionThatDisagreesWithTheMoves_Fails()
+    public async Task A_decision_that_disagrees_with_the_moves_fails()
     {
         // Retry also from Stray: ChooseActing would run there, outside its RunsFrom.
         var diagnostics = await Analyze(files => Edit(files, "Machine/Handlers/OnAdvanceMap.cs",

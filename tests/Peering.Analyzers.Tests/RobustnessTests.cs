@@ -8,7 +8,7 @@ public class RobustnessTests
     private const string States = "Closed, Opened, Slamming";
 
     [Fact]
-    public Task PartialDeclarationsAcrossFiles_AreMerged() => Verify.Analyzer(
+    public Task Partial_declarations_across_files_are_merged() => Verify.Analyzer(
         new[]
         {
             Verify.Prelude + Sources.Door + """
@@ -38,7 +38,7 @@ public class RobustnessTests
         Verify.NotPermitted(1, "Slamming", "Opened", "", "{Closed}"));
 
     [Fact]
-    public Task StateTypeName_NamesTheEnum() => Verify.Analyzer(
+    public Task State_type_name_names_the_enum() => Verify.Analyzer(
         new[]
         {
             Verify.Prelude + Sources.Door + """
@@ -75,7 +75,7 @@ public class RobustnessTests
         Verify.NotPermitted(0, "Down", "Stuck", " on 'Kick'", "{Up}"));
 
     [Fact]
-    public Task BrokenCode_DoesNotCrashOrPileOn() => Verify.Analyzer(Sources.Door + """
+    public Task Broken_code_does_not_crash_or_pile_on() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened)), Handles(typeof({|#0:Missing|}), typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -92,7 +92,7 @@ public class RobustnessTests
         DiagnosticResult.CompilerError("CS0246").WithLocation(4).WithArguments("Gone"));
 
     [Fact]
-    public Task MissingDeclarations_AreNotChecked() => Verify.Analyzer(
+    public Task Missing_declarations_are_not_checked() => Verify.Analyzer(
         new[]
         {
             Verify.Prelude + """
@@ -131,7 +131,7 @@ public class RobustnessTests
         States);
 
     [Fact]
-    public Task HandlerForAnEventNoStateHandles_IsNotChecked() => Verify.Analyzer(Sources.Door + """
+    public Task Handler_for_an_event_no_state_handles_is_not_checked() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;

@@ -14,20 +14,20 @@ public class StateAssignmentTests
         """;
 
     [Fact]
-    public Task AssignmentInTheConstructorAndTheTransition_DoesNotFire() => Verify.Analyzer(Machine("""
+    public Task Assignment_in_the_constructor_and_the_transition_does_not_fire() => Verify.Analyzer(Machine("""
             public Door() { State = DoorState.Closed; }
             public Door(DoorState initial) { this.State = initial; }
             [Handler] private void On(Push e) { if (State == DoorState.Closed) Move(DoorState.Opened); }
         """), States);
 
     [Fact]
-    public Task AssignmentInAHandler_Fires() => Verify.Analyzer(Machine("""
+    public Task Assignment_in_a_handler_fires() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { {|#0:State|} = DoorState.Opened; }
         """), States,
         Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("in 'On'"));
 
     [Fact]
-    public Task AssignmentInALambdaInTheConstructor_Fires() => Verify.Analyzer(Machine("""
+    public Task Assignment_in_a_lambda_in_the_constructor_fires() => Verify.Analyzer(Machine("""
             private readonly Action _reset;
             public Door() { _reset = () => {|#0:State|} = DoorState.Closed; }
             [Handler] private void On(Push e) { }
@@ -35,7 +35,7 @@ public class StateAssignmentTests
         Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("in a lambda"));
 
     [Fact]
-    public Task OtherWrites_Fire() => Verify.Analyzer(Machine("""
+    public Task Other_writes_fire() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { }
             private void Bump() { {|#0:State|}++; {|#1:this.State|} += 1; }
             public DoorState Current { set => {|#2:State|} = value; }
@@ -50,7 +50,7 @@ public class StateAssignmentTests
         Verify.Diagnostic("PSM105").WithLocation(4).WithArguments("on another instance in 'Make'"));
 
     [Fact]
-    public Task StatePropertyOfANonMachine_DoesNotFire() => Verify.Analyzer(Machine("""
+    public Task State_property_of_a_non_machine_does_not_fire() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { }
         """) + """
 

@@ -25,7 +25,7 @@ public class TransitionMethodTests
         """;
 
     [Fact]
-    public Task TransitionWithALogAndANoOpGuard_DoesNotFire() => Verify.Analyzer(Machine("""
+    public Task Transition_with_a_log_and_a_no_op_guard_does_not_fire() => Verify.Analyzer(Machine("""
             [Transition]
             private void Move(DoorState to, string reason)
             {
@@ -36,7 +36,7 @@ public class TransitionMethodTests
         """), States);
 
     [Fact]
-    public Task StateAssignedFromSomethingElse_Fires() => Verify.Analyzer(Machine("""
+    public Task State_assigned_from_something_else_fires() => Verify.Analyzer(Machine("""
             [Transition]
             private void Move(DoorState to, string reason)
             {
@@ -48,7 +48,7 @@ public class TransitionMethodTests
         Verify.Diagnostic("PSM108").WithLocation(1).WithArguments("Move", "assigns State from something other than its target parameter 'to'"));
 
     [Fact]
-    public Task TargetParameterWritten_Fires() => Verify.Analyzer(Machine("""
+    public Task Target_parameter_written_fires() => Verify.Analyzer(Machine("""
             [Transition]
             private void Move(DoorState to, string reason)
             {
@@ -59,7 +59,7 @@ public class TransitionMethodTests
         Verify.Diagnostic("PSM108").WithLocation(0).WithArguments("Move", "writes its target parameter 'to'"));
 
     [Fact]
-    public Task StateOfAnotherInstanceAssigned_Fires() => Verify.Analyzer(Machine("""
+    public Task State_of_another_instance_assigned_fires() => Verify.Analyzer(Machine("""
             private Door? _twin;
 
             [Transition]
@@ -72,7 +72,7 @@ public class TransitionMethodTests
         Verify.Diagnostic("PSM108").WithLocation(0).WithArguments("Move", "assigns the State of another instance"));
 
     [Fact]
-    public Task TargetOfAnotherEnumWithTheSameName_IsNotATarget() => Verify.Analyzer(
+    public Task Target_of_another_enum_with_the_same_name_is_not_a_target() => Verify.Analyzer(
         [
             Verify.Prelude + Machine("""
                 // Not the generated enum: the generator reports PSM011, so no call is checked against it here.
@@ -86,7 +86,7 @@ public class TransitionMethodTests
         Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("in 'Move'"));
 
     [Fact]
-    public Task ConstructorMayAssignOnlyItsOwnState() => Verify.Analyzer(Machine("""
+    public Task Constructor_may_assign_only_its_own_state() => Verify.Analyzer(Machine("""
             [Transition] private void Move(DoorState to, string reason) => State = to;
             public Door() { State = DoorState.Closed; }
             public Door(Door twin) { State = twin.State; {|#0:twin.State|} = DoorState.Slamming; }
@@ -94,7 +94,7 @@ public class TransitionMethodTests
         Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("on another instance in a constructor"));
 
     [Fact]
-    public Task StaticTransition_HasNoTargetToCheck() => Verify.Analyzer("""
+    public Task Static_transition_has_no_target_to_check() => Verify.Analyzer("""
         [StateMachine(typeof(Ev), typeof(Fx), typeof(Snap))]
         public sealed partial class Door
         {

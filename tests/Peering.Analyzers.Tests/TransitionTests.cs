@@ -6,7 +6,7 @@ public class TransitionTests
     private const string States = "Closed, Opened, Slamming";
 
     [Fact]
-    public Task EntryMove_ToDeclaredTarget_IsAllowed() => Verify.Analyzer(Sources.Door + """
+    public Task Entry_move_to_declared_target_is_allowed() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Closed))] public sealed partial class Slamming;
@@ -17,7 +17,7 @@ public class TransitionTests
         """, States);
 
     [Fact]
-    public Task EntryMove_ToUndeclaredTarget_Fires() => Verify.Analyzer(Sources.Door + """
+    public Task Entry_move_to_undeclared_target_fires() => Verify.Analyzer(Sources.Door + """
             [State, {|#1:Handles(typeof(Push), typeof(Opened))|}] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Closed))] public sealed partial class Slamming;
@@ -30,7 +30,7 @@ public class TransitionTests
         Verify.Diagnostic("PSM101").WithLocation(0).WithLocation(1).WithArguments("Closed", "Slamming", " on 'Push'", "{Opened}"));
 
     [Fact]
-    public Task EntryMove_IsCheckedFromEachEntryState() => Verify.Analyzer(Sources.Door + """
+    public Task Entry_move_is_checked_from_each_entry_state() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Closed))] public sealed partial class Opened;
             [State, Handles(typeof(Push), typeof(Closed))] public sealed partial class Slamming;
@@ -42,7 +42,7 @@ public class TransitionTests
         Verify.NotPermitted(0, "Slamming", "Opened", " on 'Push'", "{Closed}"));
 
     [Fact]
-    public Task EntryMove_UsesOnlyTheTargetsOfTheHandledEvent() => Verify.Analyzer(Sources.Door + """
+    public Task Entry_move_uses_only_the_targets_of_the_handled_event() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened)), Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -54,7 +54,7 @@ public class TransitionTests
         Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}"));
 
     [Fact]
-    public Task SecondMove_PermittedByContinues_IsAllowed() => Verify.Analyzer(Sources.Door + """
+    public Task Second_move_permitted_by_continues_is_allowed() => Verify.Analyzer(Sources.Door + """
             [State] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Closed), typeof(Opened))] public sealed partial class Slamming;
@@ -64,7 +64,7 @@ public class TransitionTests
         """, States);
 
     [Fact]
-    public Task SecondMove_OutsideStateLevelSet_Fires() => Verify.Analyzer(Sources.Door + """
+    public Task Second_move_outside_state_level_set_fires() => Verify.Analyzer(Sources.Door + """
             [State] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Continues(typeof(Opened))] public sealed partial class Slamming;
@@ -75,7 +75,7 @@ public class TransitionTests
         Verify.NotPermitted(0, "Slamming", "Closed", "", "{Opened}"));
 
     [Fact]
-    public Task SecondMove_StateLevelSetIncludesHandlesTargetsOfOtherEvents() => Verify.Analyzer(Sources.Door + """
+    public Task Second_move_state_level_set_includes_handles_targets_of_other_events() => Verify.Analyzer(Sources.Door + """
             [State] public sealed partial class Closed;
             [State, Handles(typeof(Pull), typeof(Slamming))] public sealed partial class Opened;
             [State, Handles(typeof(Kick), typeof(Closed))] public sealed partial class Slamming;
@@ -86,7 +86,7 @@ public class TransitionTests
         """, States);
 
     [Fact]
-    public Task SelfMove_IsNotAMove() => Verify.Analyzer(Sources.Door + """
+    public Task Self_move_is_not_a_move() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -96,7 +96,7 @@ public class TransitionTests
         """, States);
 
     [Fact]
-    public Task SelfMove_KeepsTheEntryCheck() => Verify.Analyzer(Sources.Door + """
+    public Task Self_move_keeps_the_entry_check() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened)), Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -108,7 +108,7 @@ public class TransitionTests
         Verify.NotPermitted(0, "Closed", "Slamming", " on 'Push'", "{Opened}"));
 
     [Fact]
-    public Task MovingBackToTheEntryState_IsCheckedAsEntered() => Verify.Analyzer(Sources.Door + """
+    public Task Moving_back_to_the_entry_state_is_checked_as_entered() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened)), Handles(typeof(Kick), typeof(Slamming))] public sealed partial class Closed;
             [State, Continues(typeof(Closed))] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -121,7 +121,7 @@ public class TransitionTests
         Verify.NotPermitted(0, "Slamming", "Opened", "", "{}"));
 
     [Fact]
-    public Task ConstantThatNamesNoState_Fires() => Verify.Analyzer(Sources.Door + """
+    public Task Constant_that_names_no_state_fires() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;
@@ -133,7 +133,7 @@ public class TransitionTests
         Verify.NotPermitted(1, "Closed", "42", " on 'Push'", "{Opened}"));
 
     [Fact]
-    public Task ExplicitThisAndNamedArguments_AreChecked() => Verify.Analyzer(Sources.Door + """
+    public Task Explicit_this_and_named_arguments_are_checked() => Verify.Analyzer(Sources.Door + """
             [State, Handles(typeof(Push), typeof(Opened)), Handles(typeof(Kick), typeof(Opened))] public sealed partial class Closed;
             [State] public sealed partial class Opened;
             [State] public sealed partial class Slamming;

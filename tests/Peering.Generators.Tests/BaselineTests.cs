@@ -21,18 +21,18 @@ namespace Peering.Generators.Tests;
 public sealed class BaselineTests
 {
     [Fact]
-    public Task Minimal() => Verify(nameof(Minimal), TestSources.Minimal);
+    public Task Minimal_matches_its_baselines() => Verify(nameof(TestSources.Minimal), TestSources.Minimal);
 
     [Fact]
-    public Task AllWireTypes() => Verify(nameof(AllWireTypes), TestSources.AllWireTypes);
+    public Task All_wire_types_match_their_baselines() => Verify(nameof(TestSources.AllWireTypes), TestSources.AllWireTypes);
 
     [Fact]
-    public void BaselinesExistForEveryCase()
+    public void Baselines_exist_for_every_case()
     {
-        Assert.True(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "Baselines", nameof(Minimal))));
+        Assert.True(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "Baselines", nameof(TestSources.Minimal))));
         Assert.Equal(
             ["Gadgets.Gadget.Canonical.g.cs", "Gadgets.Gadget.Checks.g.cs", "Gadgets.Gadget.Contract.g.cs", "Gadgets.Gadget.Json.g.cs", "Gadgets.Gadget.Machine.g.cs", "Gadgets.Gadget.Trace.g.cs"],
-            Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Baselines", nameof(AllWireTypes))).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Baselines", nameof(TestSources.AllWireTypes))).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     private static async Task Verify(string name, string source)

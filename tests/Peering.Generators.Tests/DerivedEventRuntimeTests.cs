@@ -60,7 +60,7 @@ public sealed class DerivedEventRuntimeTests
         """;
 
     [Fact]
-    public void EachEventReachesItsOwnHandlerIndexAndTag()
+    public void Each_event_reaches_its_own_handler_index_and_tag()
     {
         var compilation = References.Compilation(Machine);
         var driver = CSharpGeneratorDriver.Create([new StateMachineGenerator().AsSourceGenerator()], parseOptions: References.ParseOptions);

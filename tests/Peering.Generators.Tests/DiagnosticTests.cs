@@ -71,7 +71,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public Task TheTemplateIsClean()
+    public Task The_template_is_clean()
     {
         var test = new GeneratorTest { CompilerDiagnostics = CompilerDiagnostics.Warnings, TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck };
         test.TestState.Sources.Add("#pragma warning disable CS1591\n" + Template);
@@ -86,184 +86,184 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public Task AMachineWithoutEffectTypes_BuildsClean() => BuildsClean(
+    public Task A_machine_without_effect_types_builds_clean() => BuildsClean(
         With("[Effect] public sealed record Done : F;", ""));
 
     [Fact]
-    public Task AnEventDerivedFromAnEarlierEvent_BuildsClean() => BuildsClean(
+    public Task An_event_derived_from_an_earlier_event_builds_clean() => BuildsClean(
         With("[Event] public sealed record A(int X) : E;\n[Event] public sealed record B : E;", "[Event] public record A(int X) : E;\n[Event] public sealed record B : E;\n[Event] public sealed record C(int X, int Y) : A(X);")
             .Replace("Ignores(typeof(B))]", "Ignores(typeof(B)), Handles(typeof(C))]", StringComparison.Ordinal)
             .Replace("Ignores(typeof(A))]", "Ignores(typeof(A), typeof(C))]", StringComparison.Ordinal)
             .Replace("[Handler] private void On(B e) => Go(MState.S1);", "[Handler] private void On(B e) => Go(MState.S1);\n    [Handler] private void On(C e) { }", StringComparison.Ordinal));
 
     [Fact]
-    public Task PSM001_PairNeitherHandledNorIgnored() => Run(
+    public Task PSM001_pair_neither_handled_nor_ignored() => Run(
         With("Ignores(typeof(B))]\n    public sealed partial class S1;", "]\n    public sealed partial class {|#0:S1|};"),
         Expect(DiagnosticDescriptors.UndecidedPair, 0, "S1", "B"));
 
     [Fact]
-    public Task PSM002_PairHandledAndIgnored() => Run(
+    public Task PSM002_pair_handled_and_ignored() => Run(
         With("Ignores(typeof(B))]\n    public sealed partial class S1;", "Ignores(typeof(B), {|#0:typeof(A)|})]\n    public sealed partial class S1;"),
         Expect(DiagnosticDescriptors.DuplicateDecision, 0, "S1", "A"));
 
     [Fact]
-    public Task PSM002_PairIgnoredTwice() => Run(
+    public Task PSM002_pair_ignored_twice() => Run(
         With("Ignores(typeof(B))]\n    public sealed partial class S1;", "Ignores(typeof(B)), Ignores({|#0:typeof(B)|})]\n    public sealed partial class S1;"),
         Expect(DiagnosticDescriptors.DuplicateDecision, 0, "S1", "B"));
 
     [Fact]
-    public Task PSM003_HandledEventWithoutHandler() => Run(
+    public Task PSM003_handled_event_without_handler() => Run(
         With("[Handler] private void On(B e) => Go(MState.S1);", "").Replace("Handles(typeof(B), typeof(S1))", "Handles({|#0:typeof(B)|}, typeof(S1))", StringComparison.Ordinal),
         Expect(DiagnosticDescriptors.MissingHandler, 0, "S2", "B"));
 
     [Fact]
-    public Task PSM004_HandlerWithTwoParameters() => Run(
+    public Task PSM004_handler_with_two_parameters() => Run(
         With("[Handler] private void On(A e) => Go(MState.S2);", "[Handler] private void {|#1:On|}(A e, int x) => Go(MState.S2);")
             .Replace("Handles(typeof(A), typeof(S2))", "Handles({|#0:typeof(A)|}, typeof(S2))", StringComparison.Ordinal),
         Expect(DiagnosticDescriptors.MissingHandler, 0, "S1", "A"),
         Expect(DiagnosticDescriptors.BadHandler, 1, "On", "a handler must be an instance method with exactly one parameter, the event"));
 
     [Fact]
-    public Task PSM004_TwoHandlersForOneEvent() => Run(
+    public Task PSM004_two_handlers_for_one_event() => Run(
         With("[Handler] private void On(B e) => Go(MState.S1);", "[Handler] private void On(B e) => Go(MState.S1);\n    [Handler] private void {|#0:Again|}(B e) => Go(MState.S1);"),
         Expect(DiagnosticDescriptors.BadHandler, 0, "Again", "event 'B' already has the handler 'On'"));
 
     [Fact]
-    public Task PSM004_HandlerForAnEventNoStateHandles() => Run(
+    public Task PSM004_handler_for_an_event_no_state_handles() => Run(
         With("Handles(typeof(B), typeof(S1)), Ignores(typeof(A))", "Ignores(typeof(A), typeof(B))")
             .Replace("[Handler] private void On(B e)", "[Handler] private void {|#0:On|}(B e)", StringComparison.Ordinal),
         Expect(DiagnosticDescriptors.BadHandler, 0, "On", "no state handles event 'B'"));
 
     [Fact]
-    public Task PSM004_HandlerOfANonEvent() => Run(
+    public Task PSM004_handler_of_a_non_event() => Run(
         With("[Handler] private void On(B e) => Go(MState.S1);", "[Handler] private void On(B e) => Go(MState.S1);\n    [Handler] private void {|#0:Other|}(string e) { }"),
         Expect(DiagnosticDescriptors.BadHandler, 0, "Other", "its parameter type 'string' is not an [Event] of machine 'M'"));
 
     [Fact]
-    public Task PSM005_UnsupportedMemberType() => Run(
+    public Task PSM005_unsupported_member_type() => Run(
         With("record A(int X)", "record A(double {|#0:X|})"),
         Expect(DiagnosticDescriptors.UnsupportedMemberType, 0, "double", "A.X", "it is not a supported primitive, enum, record or collection"));
 
     [Fact]
-    public Task PSM005_UnsupportedNestedMemberType() => Run(
+    public Task PSM005_unsupported_nested_member_type() => Run(
         With("public sealed record N(MState State);", "public sealed record N(MState State, Inner Inner);\npublic sealed record Inner(System.Collections.Generic.List<int> {|#0:Items|});"),
         Expect(DiagnosticDescriptors.UnsupportedMemberType, 0, "System.Collections.Generic.List<int>", "N.Inner.Items", "a collection must be T[], ImmutableArray<T> or a type with [CollectionBuilder]"));
 
     [Fact]
-    public Task PSM005_FrameworkTypes() => Run(
+    public Task PSM005_framework_types() => Run(
         With("public sealed record N(MState State);", "public sealed record N(MState State, System.Guid {|#0:Id|}, System.DateTime {|#1:At|});"),
         Expect(DiagnosticDescriptors.UnsupportedMemberType, 0, "System.Guid", "N.Id", "it is not a supported primitive, enum, record or collection"),
         Expect(DiagnosticDescriptors.UnsupportedMemberType, 1, "System.DateTime", "N.At", "it is not a supported primitive, enum, record or collection"));
 
     [Fact]
-    public Task PSM006_MachineNotPartial() => Run(
+    public Task PSM006_machine_not_partial() => Run(
         With("public sealed partial class M", "public sealed class {|#0:M|}"),
         Expect(DiagnosticDescriptors.NotPartial, 0, "M", "a [StateMachine] class must be declared partial"));
 
     [Fact]
-    public Task PSM006_StateNotPartial() => Run(
+    public Task PSM006_state_not_partial() => Run(
         With("public sealed partial class S2;", "public sealed class {|#0:S2|};"),
         Expect(DiagnosticDescriptors.NotPartial, 0, "S2", "a [State] class must be declared partial"));
 
     [Fact]
-    public Task PSM006_StateNotNestedInItsMachine() => Run(
+    public Task PSM006_state_not_nested_in_its_machine() => Run(
         Template + "\n[State] public sealed partial class {|#0:Loose|};\n",
         Expect(DiagnosticDescriptors.NotPartial, 0, "Loose", "a [State] class must be nested in its [StateMachine] class"));
 
     [Fact]
-    public Task PSM007_DuplicateEventTag() => Run(
+    public Task PSM007_duplicate_event_tag() => Run(
         With("[Event] public sealed record B : E;", "[Event(\"A\")] public sealed record {|#0:B|} : E;"),
         Expect(DiagnosticDescriptors.DuplicateName, 0, "Event tag", "A", "A", "B"));
 
     [Fact]
-    public Task PSM007_DuplicateStateName() => Run(
+    public Task PSM007_duplicate_state_name() => Run(
         With("[State, Handles(typeof(B), typeof(S1)), Ignores(typeof(A))]\n    public sealed partial class S2;", "[State(\"S1\"), Handles(typeof(B), typeof(S1)), Ignores(typeof(A))]\n    public sealed partial class {|#0:S2|};"),
         Expect(DiagnosticDescriptors.DuplicateName, 0, "State name", "S1", "S1", "S2"));
 
     [Fact]
-    public Task PSM008_InvariantWithWrongSignature() => Run(
+    public Task PSM008_invariant_with_wrong_signature() => Run(
         With("[Invariant(\"ok\")] public static bool Ok(N s) => true;", "[Invariant(\"ok\")] public static int {|#0:Ok|}(N s) => 0;"),
         Expect(DiagnosticDescriptors.BadPredicate, 0, "Ok", "an [Invariant] method must be 'static bool M(TSnapshot snapshot)' or, with a [CheckContext], 'static bool M(TSnapshot snapshot, TContext context)'"));
 
     [Fact]
-    public Task PSM008_CheckNotStatic() => Run(
+    public Task PSM008_check_not_static() => Run(
         With("[Invariant(\"ok\")] public static bool Ok(N s) => true;", "[Invariant(\"ok\")] public static bool Ok(N s) => true;\n}\npublic sealed class Observer\n{\n    [Check(\"seen\")] public bool {|#0:Seen|}(N s) => true;"),
         Expect(DiagnosticDescriptors.BadPredicate, 0, "Seen", "an [Check] method must be 'static bool M(TSnapshot snapshot)' or, with a [CheckContext], 'static bool M(TSnapshot snapshot, TContext context)'"));
 
     [Fact]
-    public Task PSM008_PrivateCheck() => Run(
+    public Task PSM008_private_check() => Run(
         With("[Invariant(\"ok\")] public static bool Ok(N s) => true;", "[Invariant(\"ok\")] public static bool Ok(N s) => true;\n    [Check(\"hidden\")] private static bool {|#0:Hidden|}(N s) => true;"),
         Expect(DiagnosticDescriptors.BadPredicate, 0, "Hidden", "an [Check] method must be accessible from its assembly (internal or public)"));
 
     [Fact]
-    public Task PSM009_IgnoresANonEvent() => Run(
+    public Task PSM009_ignores_a_non_event() => Run(
         With("Ignores(typeof(B))]\n    public sealed partial class S1;", "Ignores(typeof(B), {|#0:typeof(string)|})]\n    public sealed partial class S1;"),
         Expect(DiagnosticDescriptors.UnknownDeclaredType, 0, "String", "Ignores", "S1", "an event", "M"));
 
     [Fact]
-    public Task PSM009_TargetIsNotAState() => Run(
+    public Task PSM009_target_is_not_a_state() => Run(
         With("Handles(typeof(A), typeof(S2))", "Handles(typeof(A), {|#0:typeof(N)|})"),
         Expect(DiagnosticDescriptors.UnknownDeclaredType, 0, "N", "Handles", "S1", "a state", "M"));
 
     [Fact]
-    public Task PSM010_ParameterWithoutProperty() => Run(
+    public Task PSM010_parameter_without_property() => Run(
         With("public sealed record N(MState State);", "public sealed record N(MState State, Thing Thing);\npublic sealed class Thing\n{\n    public Thing(int {|#0:value|}) { }\n}"),
         Expect(DiagnosticDescriptors.BadWireRecord, 0, "Tests.Thing", "N.Thing", "parameter 'value' has no matching readable property"));
 
     [Fact]
-    public Task PSM010_NoUsableConstructor() => Run(
+    public Task PSM010_no_usable_constructor() => Run(
         With("public sealed record N(MState State);", "public sealed record N(MState State, Thing {|#0:Thing|});\npublic sealed class Thing\n{\n    public Thing(int a) => A = a;\n    public Thing(string b) => A = b.Length;\n    public int A { get; }\n    public string B => \"\";\n}"),
         Expect(DiagnosticDescriptors.BadWireRecord, 0, "Tests.Thing", "N.Thing", "it has more than one public constructor with parameters"));
 
     [Fact]
-    public Task PSM011_NoTransitionMethod() => Run(
+    public Task PSM011_no_transition_method() => Run(
         With("[Transition] private void Go", "private void Go").Replace("public sealed partial class M", "public sealed partial class {|#0:M|}", StringComparison.Ordinal),
         Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "it has no [Transition] method"));
 
     [Fact]
-    public Task PSM011_TransitionWithoutStateParameter() => Run(
+    public Task PSM011_transition_without_state_parameter() => Run(
         With("[Transition] private void Go(MState to) => State = to;", "[Transition] private void {|#0:Go|}(int to) { }\n    private void Go(MState to) => State = to;"),
         Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' has no parameter of the state type 'MState'"));
 
     [Fact]
-    public Task PSM011_TransitionTargetOfAnotherTypeWithTheStateTypesName() => Run(
+    public Task PSM011_transition_target_of_another_type_with_the_state_types_name() => Run(
         With("[Transition] private void Go(MState to) => State = to;", "[Transition] private void {|#0:Go|}(Other.MState to) { }\n    private void Go(MState to) => State = to;")
             + "\npublic static class Other { public enum MState { S1 } }\n",
         Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' has the parameter 'to' of type 'Tests.Other.MState', which is not the generated state type 'MState'"));
 
     [Fact]
-    public Task PSM011_TransitionWithTwoStateParameters() => Run(
+    public Task PSM011_transition_with_two_state_parameters() => Run(
         With("[Transition] private void Go(MState to) => State = to;", "[Transition] private void {|#0:Go|}(MState from, MState to) => State = to;"),
         Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' has more than one parameter of the state type 'MState'"));
 
     [Fact]
-    public Task PSM011_TransitionTargetByReference() => Run(
+    public Task PSM011_transition_target_by_reference() => Run(
         With("[Transition] private void Go(MState to) => State = to;", "[Transition] private void {|#0:Go|}(in MState to) => State = to;"),
         Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' takes its target 'to' by reference; it must be passed by value"));
 
     [Fact]
-    public Task PSM011_StaticTransition() => Run(
+    public Task PSM011_static_transition() => Run(
         With("[Transition] private void Go(MState to) => State = to;", "[Transition] private static void {|#0:Go|}(M m, MState to) => m.State = to;\n    private void Go(MState to) => State = to;"),
         Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' is static; it must be an instance method"));
 
     [Fact]
-    public Task PSM012_ConcreteSubtypeOfTheEventBaseWithoutEvent() => Run(
+    public Task PSM012_concrete_subtype_of_the_event_base_without_event() => Run(
         With("[Event] public sealed record B : E;", "[Event] public sealed record B : E;\npublic sealed record {|#0:Stray|}(int Y) : E;\npublic abstract record Middle : E;\npublic sealed record {|#1:Deep|} : Middle;"),
         Expect(DiagnosticDescriptors.UndispatchableEvent, 0, "Stray", "M", "is not an [Event], so Dispatch has no decision for it"),
         Expect(DiagnosticDescriptors.UndispatchableEvent, 1, "Deep", "M", "is not an [Event], so Dispatch has no decision for it"));
 
     [Fact]
-    public Task PSM012_SubtypeOfAnEventWithoutEvent() => Run(
+    public Task PSM012_subtype_of_an_event_without_event() => Run(
         With("[Event] public sealed record A(int X) : E;", "[Event] public record A(int X) : E;\npublic sealed record {|#0:LooksLikeA|}(int X) : A(X);"),
         Expect(DiagnosticDescriptors.UndispatchableEvent, 0, "LooksLikeA", "M", "is not an [Event], so Dispatch has no decision for it"));
 
     [Fact]
-    public Task PSM012_ConcreteEventBase() => Run(
+    public Task PSM012_concrete_event_base() => Run(
         With("public abstract record E;", "public record E;").Replace("public sealed partial class M", "public sealed partial class {|#0:M|}", StringComparison.Ordinal),
         Expect(DiagnosticDescriptors.UndispatchableEvent, 0, "E", "M", "is the event base and not abstract, so Dispatch has no decision for an instance of it"));
 
     [Fact]
-    public async Task PSM012_EventSubtypeInAReferencedAssembly()
+    public async Task PSM012_event_subtype_in_a_referenced_assembly()
     {
         // The event base and one event live in a library; the machine's compilation declares the rest.
         var library = References.Compilation("""
@@ -285,7 +285,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void EveryDescriptorIsAnErrorWithAStableId()
+    public void Every_descriptor_is_an_error_with_a_stable_id()
     {
         Assert.Equal(
             ["PSM001", "PSM002", "PSM003", "PSM004", "PSM005", "PSM006", "PSM007", "PSM008", "PSM009", "PSM010", "PSM011", "PSM012", "PSM013", "PSM014"],

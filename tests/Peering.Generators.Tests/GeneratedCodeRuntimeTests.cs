@@ -110,23 +110,23 @@ public sealed class GeneratedCodeRuntimeTests
     [InlineData(SmallConfigure)]
     [InlineData("""{"type":"go"}""")]
     [InlineData("""{"type":"Halt"}""")]
-    public void EventsRoundTripExactly(string json) => Assert.Equal(json, Call("Event", json));
+    public void Events_round_trip_exactly(string json) => Assert.Equal(json, Call("Event", json));
 
     [Theory]
     [InlineData("""{"type":"Reported","mode":"running","previous":"Idle","history":["Idle","running"]}""")]
     [InlineData("""{"type":"Reported","mode":"Idle","history":[]}""")]
     [InlineData("""{"type":"replay","event":{"type":"go"},"events":[{"type":"Halt"},{"type":"Configure","enabled":false,"level":0,"mask":0,"offset":0,"serial":0,"name":"","maybe_level":5,"color":"Blue","origin":{"x":0,"y":0},"window":{"start":0,"end":0},"link":{"from":0,"target":0},"levels":[],"names":[],"points":[],"grid":[],"sparse":[],"bag":[{"x":1,"y":2}],"serials":[],"colors":[],"renamed":0}]}""")]
-    public void EffectsRoundTripExactly(string json) => Assert.Equal(json, Call("Effect", json));
+    public void Effects_round_trip_exactly(string json) => Assert.Equal(json, Call("Effect", json));
 
     [Fact]
-    public void SnapshotRoundTripsExactly()
+    public void Snapshot_round_trips_exactly()
     {
         const string json = """{"mode":"running","count":3,"cursor":{"x":-1,"y":1},"marks":[3,1]}""";
         Assert.Equal(json, Call("Snapshot", json));
     }
 
     [Fact]
-    public void KeysInAnyOrderAndNullsForNullables()
+    public void Keys_in_any_order_and_nulls_for_nullables()
     {
         Assert.Equal(
             """{"type":"Reported","mode":"Idle","history":["Idle"]}""",
@@ -134,7 +134,7 @@ public sealed class GeneratedCodeRuntimeTests
     }
 
     [Fact]
-    public void CanonicalBytesByHand()
+    public void Canonical_bytes_by_hand()
     {
         var expected = string.Concat(
             "00",                   // Configure: event index 0
@@ -157,10 +157,10 @@ public sealed class GeneratedCodeRuntimeTests
     [InlineData("""{"type":"go","x":1}""", "unknown key 'x' at $.x")]
     [InlineData("""{"type":"Go"}""", "unknown event type 'Go' at $.type")]
     [InlineData("""{"type":"Halt","type":"Halt"}""", "duplicate key 'type' at $.type")]
-    public void StrictReaderErrors(string json, string expected) => Assert.Equal(expected, Call("Error", json));
+    public void Strict_reader_errors(string json, string expected) => Assert.Equal(expected, Call("Error", json));
 
     [Fact]
-    public void NestedErrorsHaveTheirPath()
+    public void Nested_errors_have_their_path()
     {
         Assert.Equal("expected an integer, found a string at $.grid[2][1]", Call("Error", FullConfigure.Replace("[2,3]", "[2,\"3\"]", StringComparison.Ordinal)));
         Assert.Equal("unknown Color 'Purple' at $.colors[1]", Call("Error", FullConfigure.Replace("\"Red\",\"Blue\"", "\"Red\",\"Purple\"", StringComparison.Ordinal)));
@@ -169,7 +169,7 @@ public sealed class GeneratedCodeRuntimeTests
     }
 
     [Fact]
-    public void DispatchAndChecksRun()
+    public void Dispatch_and_checks_run()
     {
         Assert.Equal("True False running GadgetChecks { IsRunning = True, AtOrigin = True }", Call("Dispatch"));
     }

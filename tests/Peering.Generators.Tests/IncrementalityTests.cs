@@ -42,7 +42,7 @@ public sealed class IncrementalityTests
 
     [Theory]
     [MemberData(nameof(UnrelatedEdits))]
-    public void UnrelatedEditsKeepEveryStepCachedOrUnchanged(string edit)
+    public void Unrelated_edits_keep_every_step_cached_or_unchanged(string edit)
     {
         var compilation = References.Compilation(TestSources.AllWireTypes, Unrelated);
         var (first, second) = RunTwice(compilation, c => edit switch
@@ -90,7 +90,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void ARelevantEditIsSeen()
+    public void A_relevant_edit_is_seen()
     {
         // Renaming an event tag changes the model and the output: the caching test above is not vacuous.
         var compilation = References.Compilation(TestSources.AllWireTypes, Unrelated);
@@ -109,7 +109,7 @@ public sealed class IncrementalityTests
     ];
 
     [Fact]
-    public void ModelsHoldNoCompilationObjects()
+    public void Models_hold_no_compilation_objects()
     {
         var assembly = typeof(StateMachineGenerator).Assembly;
         var models = assembly.GetTypes().Where(t => t.Namespace == "Peering.Generators.Model" && !t.IsNested && t.Name != "IsExternalInit").ToList();
@@ -159,7 +159,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void ModelsCompareByValue()
+    public void Models_compare_by_value()
     {
         var assembly = typeof(StateMachineGenerator).Assembly;
         foreach (var type in assembly.GetTypes().Where(t => t.Namespace == "Peering.Generators.Model" && !t.IsNested && !t.IsAbstract && !t.IsEnum && !t.IsGenericTypeDefinition && t.Name != "IsExternalInit" && !(t.IsSealed && t.IsAbstract)))
@@ -169,7 +169,7 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void EveryTrackingNameIsUsedOnce()
+    public void Every_tracking_name_is_used_once()
     {
         var constants = typeof(TrackingNames).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral)

@@ -20,7 +20,7 @@ public sealed class CanonicalTests
     }
 
     [Fact]
-    public void FreshSnapshotBytesByHand()
+    public void Fresh_snapshot_bytes_by_hand()
     {
         // state Closed (0 -> zig-zag 0), bolted false, key "" (length 0), turns 0, kicks 0, opens 0,
         // frame: material Oak (1 -> zig-zag 2), dents 0; keys_tried count 0; last_force absent.
@@ -28,7 +28,7 @@ public sealed class CanonicalTests
     }
 
     [Fact]
-    public void FullSnapshotBytesByHand()
+    public void Full_snapshot_bytes_by_hand()
     {
         var s = new DoorSnapshot(DoorState.Locked, true, "ab", 300, -1, 64, new Frame(Material.Steel, 1), KeySet.Create(["x"]), -2);
         byte[] expected =
@@ -47,7 +47,7 @@ public sealed class CanonicalTests
     }
 
     [Fact]
-    public void EventBytesByHand()
+    public void Event_bytes_by_hand()
     {
         Assert.Equal(new byte[] { 4, 14 }, Bytes(new Kick(7)));                // index 4, 7 -> zig-zag 14
         Assert.Equal(new byte[] { 1, 1 }, Bytes(new Close(true)));             // index 1, true
@@ -57,7 +57,7 @@ public sealed class CanonicalTests
     }
 
     [Fact]
-    public void EqualValuesGiveEqualBytes()
+    public void Equal_values_give_equal_bytes()
     {
         var a = new DoorSnapshot(DoorState.Opened, false, "", 0, 0, 5, new Frame(Material.Wood, 2), KeySet.Create(["a", "b"]), 7);
         var b = new DoorSnapshot(DoorState.Opened, false, string.Concat("", ""), 0, 0, 5, new Frame(Material.Wood, 2), KeySet.Empty.Add("b").Add("a"), 7);
@@ -67,7 +67,7 @@ public sealed class CanonicalTests
     }
 
     [Fact]
-    public void DifferentValuesGiveDifferentBytes()
+    public void Different_values_give_different_bytes()
     {
         var baseline = new DoorSnapshot(DoorState.Locked, true, "ab", 1, 1, 1, new Frame(Material.Oak, 1), KeySet.Create(["c"]), 1);
         DoorSnapshot[] variants =
@@ -98,7 +98,7 @@ public sealed class CanonicalTests
     }
 
     [Fact]
-    public void SnapshotsRestoredFromJsonEncodeTheSame()
+    public void Snapshots_restored_from_json_encode_the_same()
     {
         var (after, _, _, _) = DoorExploration.Step(DoorExploration.Initial, new LockDoor("brass", 3));
         var json = TestJson.Write(w => DoorJson.WriteSnapshot(w, after));

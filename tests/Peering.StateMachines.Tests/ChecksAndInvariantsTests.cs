@@ -5,7 +5,7 @@ namespace Peering.StateMachines.Tests;
 public sealed class ChecksAndInvariantsTests
 {
     [Fact]
-    public void ChecksFollowTheSnapshot()
+    public void Checks_follow_the_snapshot()
     {
         Assert.Equal(new DoorChecks(IsOpen: false, IsLocked: false, Dented: false), Door.EvaluateChecks(DoorExploration.Initial));
         Assert.Equal(new DoorChecks(true, false, false), Door.EvaluateChecks(DoorExploration.Initial with { State = DoorState.Opened }));
@@ -13,13 +13,13 @@ public sealed class ChecksAndInvariantsTests
     }
 
     [Fact]
-    public void InvariantNamesAreInDeclarationOrder()
+    public void Invariant_names_are_in_declaration_order()
     {
         Assert.Equal(["bolt_only_when_closed", "turns_match_bolt", "kicks_below_limit"], DoorInvariants.Names.ToArray());
     }
 
     [Fact]
-    public void FreshDoorHoldsEveryInvariant()
+    public void Fresh_door_holds_every_invariant()
     {
         var invariants = Door.EvaluateInvariants(DoorExploration.Initial);
         Assert.True(invariants.AllHold);
@@ -31,7 +31,7 @@ public sealed class ChecksAndInvariantsTests
     }
 
     [Fact]
-    public void EachInvariantHasItsOwnBit()
+    public void Each_invariant_has_its_own_bit()
     {
         // Bolted without turns, in Locked: only turns_match_bolt (bit 1) fails.
         var turns = Door.EvaluateInvariants(DoorExploration.Initial with { State = DoorState.Locked, Bolted = true, Turns = 0 });
@@ -53,7 +53,7 @@ public sealed class ChecksAndInvariantsTests
     }
 
     [Fact]
-    public void ThePlantedViolationAppearsAfterTheFourthEventExactly()
+    public void The_planted_violation_appears_after_the_fourth_event_exactly()
     {
         Assert.Equal(4, DoorExploration.PlantedViolationDepth);
         Assert.Equal(DoorExploration.PlantedViolationDepth, DoorExploration.PlantedViolationSequence.Length);
@@ -73,7 +73,7 @@ public sealed class ChecksAndInvariantsTests
     }
 
     [Fact]
-    public void DispatchCheckedReportsIgnoredEventsToo()
+    public void Dispatch_checked_reports_ignored_events_too()
     {
         var door = new Door();
         Assert.False(door.DispatchChecked(new Close(false), out var invariants));
@@ -85,7 +85,7 @@ public sealed class ChecksAndInvariantsTests
     /// exactly <see cref="DoorExploration.PlantedViolationDepth"/>, and it is the planted one.
     /// </summary>
     [Fact]
-    public void BreadthFirstExplorationFindsThePlantedViolationAtItsMinimalDepth()
+    public void Breadth_first_exploration_finds_the_planted_violation_at_its_minimal_depth()
     {
         var writer = new CanonicalWriter();
         var seen = new HashSet<string>();

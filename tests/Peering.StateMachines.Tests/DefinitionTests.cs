@@ -11,7 +11,7 @@ public sealed class DefinitionTests
     private static MachineDefinition D => Door.Definition;
 
     [Fact]
-    public void NamesAndOrders()
+    public void Names_and_orders()
     {
         Assert.Equal("Door", D.Name);
         Assert.Equal(["Closed", "Open", "Locked", "Slamming"], D.States.ToArray());
@@ -22,7 +22,7 @@ public sealed class DefinitionTests
     }
 
     [Fact]
-    public void HandledPairsWithTheirTargets()
+    public void Handled_pairs_with_their_targets()
     {
         HandledPair[] expected =
         [
@@ -45,7 +45,7 @@ public sealed class DefinitionTests
     }
 
     [Fact]
-    public void IgnoredPairs()
+    public void Ignored_pairs()
     {
         IgnoredPair[] expected =
         [
@@ -58,7 +58,7 @@ public sealed class DefinitionTests
     }
 
     [Fact]
-    public void EveryPairHasExactlyOneDecision()
+    public void Every_pair_has_exactly_one_decision()
     {
         for (var s = 0; s < D.States.Length; s++)
         {
@@ -71,7 +71,7 @@ public sealed class DefinitionTests
     }
 
     [Fact]
-    public void TransitionsIncludeContinuations()
+    public void Transitions_include_continuations()
     {
         DeclaredTransition[] expected =
         [
@@ -104,7 +104,7 @@ public sealed class DefinitionTests
     }
 
     [Fact]
-    public void LookupsByWireName()
+    public void Lookups_by_wire_name()
     {
         Assert.Equal(Opened, D.StateIndex("Open"));
         Assert.Equal(-1, D.StateIndex("Opened"));
@@ -113,7 +113,7 @@ public sealed class DefinitionTests
     }
 
     [Fact]
-    public void EnumValuesAreTheStateIndices()
+    public void Enum_values_are_the_state_indices()
     {
         Assert.Equal(Closed, (int)DoorState.Closed);
         Assert.Equal(Opened, (int)DoorState.Opened);

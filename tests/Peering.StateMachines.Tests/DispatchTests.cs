@@ -32,7 +32,7 @@ public sealed class DispatchTests
 
     [Theory]
     [MemberData(nameof(Table))]
-    public void EveryPairIsHandledOrIgnoredAsDeclared(DoorState state, bool[] handled)
+    public void Every_pair_is_handled_or_ignored_as_declared(DoorState state, bool[] handled)
     {
         for (var e = 0; e < OneOfEach.Length; e++)
         {
@@ -50,7 +50,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void DispatchItselfAllocatesNothing()
+    public void Dispatch_itself_allocates_nothing()
     {
         // Ignored pairs run no handler: what is measured is the dispatch switch alone.
         var door = new Door(In(DoorState.Slamming));
@@ -72,7 +72,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void OpenOnClosedMovesToOpened()
+    public void Open_on_closed_moves_to_opened()
     {
         var door = new Door();
         Assert.True(door.Dispatch(new Open(5)));
@@ -84,7 +84,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void SlamPassesThroughTheTransientState()
+    public void Slam_passes_through_the_transient_state()
     {
         var door = new Door(In(DoorState.Opened));
         Assert.True(door.Dispatch(new Close(Slam: true)));
@@ -95,7 +95,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void KickOnAnOpenDoorSlamsItThroughTheSameProcedure()
+    public void Kick_on_an_open_door_slams_it_through_the_same_procedure()
     {
         var door = new Door(In(DoorState.Opened));
         Assert.True(door.Dispatch(new Kick(2)));
@@ -106,7 +106,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void WrongKeyIsRejectedAndRemembered()
+    public void Wrong_key_is_rejected_and_remembered()
     {
         var door = new Door(In(DoorState.Locked, bolted: true));
         Assert.True(door.Dispatch(new Unlock("iron")));
@@ -116,7 +116,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void KnockEchoesTheRhythm()
+    public void Knock_echoes_the_rhythm()
     {
         var door = new Door();
         Assert.True(door.Dispatch(new KnockEvent([3, 1, 4])));
@@ -128,7 +128,7 @@ public sealed class DispatchTests
     private sealed record Shove : DoorEvent;
 
     [Fact]
-    public void UndeclaredEventTypeThrows()
+    public void Undeclared_event_type_throws()
     {
         var door = new Door();
         Assert.Throws<ArgumentException>(() => door.Dispatch(new Shove()));
@@ -136,7 +136,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void NullEventThrows()
+    public void Null_event_throws()
     {
         var door = new Door();
         Assert.Throws<ArgumentNullException>(() => door.Dispatch(null!));
@@ -144,14 +144,14 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void UndeclaredStateValueThrows()
+    public void Undeclared_state_value_throws()
     {
         var door = new Door(DoorExploration.Initial with { State = (DoorState)99 });
         Assert.Throws<ArgumentException>(() => door.Dispatch(new Open(1)));
     }
 
     [Fact]
-    public void EventIndexIsTheDeclarationOrder()
+    public void Event_index_is_the_declaration_order()
     {
         for (var i = 0; i < OneOfEach.Length; i++)
         {
@@ -160,7 +160,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void StateNamesAreTheWireNames()
+    public void State_names_are_the_wire_names()
     {
         Assert.Equal("Closed", Door.StateName(DoorState.Closed));
         Assert.Equal("Open", Door.StateName(DoorState.Opened));
@@ -174,7 +174,7 @@ public sealed class DispatchTests
     [InlineData("Open", DoorState.Opened)]
     [InlineData("Locked", DoorState.Locked)]
     [InlineData("Slamming", DoorState.Slamming)]
-    public void TryParseStateAcceptsWireNames(string name, DoorState expected)
+    public void Try_parse_state_accepts_wire_names(string name, DoorState expected)
     {
         Assert.True(Door.TryParseState(TestJson.Utf8(name), out var state));
         Assert.Equal(expected, state);
@@ -185,13 +185,13 @@ public sealed class DispatchTests
     [InlineData("closed")]
     [InlineData("")]
     [InlineData("Closed ")]
-    public void TryParseStateRejectsOtherNames(string name)
+    public void Try_parse_state_rejects_other_names(string name)
     {
         Assert.False(Door.TryParseState(TestJson.Utf8(name), out _));
     }
 
     [Fact]
-    public void StepIsPureAndReportsFromAndTo()
+    public void Step_is_pure_and_reports_from_and_to()
     {
         var before = DoorExploration.Initial;
         var (after, from, to, effects) = DoorExploration.Step(before, new LockDoor("iron", 2));
@@ -203,7 +203,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void LockWithZeroTurnsIsRejected()
+    public void Lock_with_zero_turns_is_rejected()
     {
         var (after, _, to, effects) = DoorExploration.Step(DoorExploration.Initial, new LockDoor("iron", 0));
         Assert.Equal(DoorState.Closed, to);
@@ -212,7 +212,7 @@ public sealed class DispatchTests
     }
 
     [Fact]
-    public void EventsWorthTryingAreTheHandledOnes()
+    public void Events_worth_trying_are_the_handled_ones()
     {
         // Closed handles Open, Lock, Kick and Knock: the alphabet's Open(3), both Locks, Kick(7), Knock.
         var closed = DoorExploration.EventsWorthTrying(DoorExploration.Initial);

@@ -35,7 +35,7 @@ public sealed class JsonRoundTripTests
 
     [Theory]
     [MemberData(nameof(Events))]
-    public void EventsWriteExactlyAndReadBack(DoorEvent value, string json)
+    public void Events_write_exactly_and_read_back(DoorEvent value, string json)
     {
         Assert.Equal(json, TestJson.Write(w => DoorJson.WriteEvent(w, value)));
         Assert.Equal(value, DoorJson.ParseEvent(TestJson.Utf8(json)));
@@ -43,14 +43,14 @@ public sealed class JsonRoundTripTests
 
     [Theory]
     [MemberData(nameof(Effects))]
-    public void EffectsWriteExactlyAndReadBack(DoorEffect value, string json)
+    public void Effects_write_exactly_and_read_back(DoorEffect value, string json)
     {
         Assert.Equal(json, TestJson.Write(w => DoorJson.WriteEffect(w, value)));
         Assert.Equal(value, DoorJson.ParseEffect(TestJson.Utf8(json)));
     }
 
     [Fact]
-    public void ImmutableArrayMembersRoundTrip()
+    public void Immutable_array_members_round_trip()
     {
         const string json = """{"type":"Knock","rhythm":[1,-2,2147483647]}""";
         Assert.Equal(json, TestJson.Write(w => DoorJson.WriteEvent(w, new KnockEvent([1, -2, int.MaxValue]))));
@@ -62,7 +62,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void ArrayMembersRoundTrip()
+    public void Array_members_round_trip()
     {
         const string json = """{"type":"Echo","rhythm":[3,1,4]}""";
         Assert.Equal(json, TestJson.Write(w => DoorJson.WriteEffect(w, new Echo([3, 1, 4]))));
@@ -71,7 +71,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void WireIgnoredParametersAreNeitherWrittenNorRead()
+    public void Wire_ignored_parameters_are_neither_written_nor_read()
     {
         Assert.Equal("""{"type":"Open","force":3}""", TestJson.Write(w => DoorJson.WriteEvent(w, new Open(3, FromInside: true))));
         Assert.Equal(new Open(3, FromInside: false), DoorJson.ParseEvent(TestJson.Utf8("""{"type":"Open","force":3}""")));
@@ -80,14 +80,14 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void FreshSnapshotOmitsTheNullKey()
+    public void Fresh_snapshot_omits_the_null_key()
     {
         Assert.Equal(TestJson.FreshSnapshot, TestJson.Write(w => DoorJson.WriteSnapshot(w, DoorExploration.Initial)));
         Assert.Equal(DoorExploration.Initial, DoorJson.ParseSnapshot(TestJson.Utf8(TestJson.FreshSnapshot)));
     }
 
     [Fact]
-    public void FullSnapshotWritesEveryKeyInDeclaredOrder()
+    public void Full_snapshot_writes_every_key_in_declared_order()
     {
         var snapshot = new DoorSnapshot(
             DoorState.Locked,
@@ -106,7 +106,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void NullableKeyMayBeMissingNullOrAValue()
+    public void Nullable_key_may_be_missing_null_or_a_value()
     {
         var withNull = TestJson.FreshSnapshot[..^1] + ",\"last_force\":null}";
         Assert.Null(DoorJson.ParseSnapshot(TestJson.Utf8(withNull)).LastForce);
@@ -116,7 +116,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void KeysMayComeInAnyOrderAndTheTagAnywhere()
+    public void Keys_may_come_in_any_order_and_the_tag_anywhere()
     {
         Assert.Equal(new LockDoor("iron", 2), DoorJson.ParseEvent(TestJson.Utf8("""{"turns":2,"key":"iron","type":"Lock"}""")));
         Assert.Equal(new LockDoor("iron", 2), DoorJson.ParseEvent(TestJson.Utf8("""{"key":"iron","type":"Lock","turns":2}""")));
@@ -127,7 +127,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void EscapedStringsAreUnescaped()
+    public void Escaped_strings_are_unescaped()
     {
         Assert.Equal(new Unlock("a\"b"), DoorJson.ParseEvent(TestJson.Utf8("""{"type":"Unlock","key":"a\"b"}""")));
         Assert.Equal(new Kick(3), DoorJson.ParseEvent(TestJson.Utf8("""{"\u0074ype":"\u004Bick","\u0066orce":3}""")));
@@ -136,7 +136,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void ChecksWriteInDeclarationOrder()
+    public void Checks_write_in_declaration_order()
     {
         Assert.Equal(
             """{"is_open":true,"is_locked":false,"dented":true}""",
@@ -148,7 +148,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void ReadersLeaveTheReaderOnTheValuesLastToken()
+    public void Readers_leave_the_reader_on_the_values_last_token()
     {
         var reader = new Utf8JsonReader(TestJson.Utf8("""[{"type":"Kick","force":1},{"force":2,"type":"Kick"},{"type":"Close","slam":true}]"""));
         reader.Read();
@@ -173,7 +173,7 @@ public sealed class JsonRoundTripTests
         "\"effects\":[{\"type\":\"Moved\",\"from\":\"Closed\",\"to\":\"Locked\"}]}";
 
     [Fact]
-    public void TraceStepLineIsExact()
+    public void Trace_step_line_is_exact()
     {
         var before = DoorExploration.Initial;
         var e = new LockDoor("brass", null);
@@ -183,7 +183,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void TraceStepWithPreEncodedSnapshotsIsTheSame()
+    public void Trace_step_with_pre_encoded_snapshots_is_the_same()
     {
         var before = DoorExploration.Initial;
         var e = new LockDoor("brass", null);
@@ -197,7 +197,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void TraceStepLineParsesBack()
+    public void Trace_step_line_parses_back()
     {
         var step = Assert.IsType<TraceStep<DoorState, DoorEvent, DoorSnapshot, DoorChecks, DoorEffect>>(DoorJson.ParseTraceLine(TestJson.Utf8(LockStepLine)));
         Assert.Equal(0, step.Step);
@@ -212,7 +212,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void TraceSummaryIsExactAndParsesBack()
+    public void Trace_summary_is_exact_and_parses_back()
     {
         const string line = """{"kind":"summary","seed":18446744073709551615,"events":5}""";
         Assert.Equal(line, TestJson.Write(w => DoorJson.WriteTraceSummary(w, ulong.MaxValue, 5)));
@@ -221,7 +221,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void WholeTraceRoundTripsLineByLine()
+    public void Whole_trace_round_trips_line_by_line()
     {
         var lines = new List<string>();
         var snapshot = DoorExploration.Initial;
@@ -253,7 +253,7 @@ public sealed class JsonRoundTripTests
     }
 
     [Fact]
-    public void WritingAStepLineAllocatesNothing()
+    public void Writing_a_step_line_allocates_nothing()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(8192);
         using var writer = new Utf8JsonWriter(buffer);

@@ -31,7 +31,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void MissingKeyIsReportedAtTheObjectsEnd()
+    public void Missing_key_is_reported_at_the_objects_end()
     {
         const string json = """{"type":"Lock"}""";
         var error = EventError(json);
@@ -42,7 +42,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void MissingNestedKeyNamesTheNestedObject()
+    public void Missing_nested_key_names_the_nested_object()
     {
         var json = Fresh("frame", """{"material":"Oak"}""");
         var error = SnapshotError(json);
@@ -52,7 +52,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void MissingTagIsAMissingKey()
+    public void Missing_tag_is_a_missing_key()
     {
         var error = EventError("""{"force":1}""");
         Assert.Equal("missing key 'type'", error.Problem);
@@ -61,7 +61,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void DuplicateKey()
+    public void Duplicate_key()
     {
         const string json = """{"type":"Kick","force":1,"force":2}""";
         var error = EventError(json);
@@ -71,7 +71,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void DuplicateTag()
+    public void Duplicate_tag()
     {
         const string json = """{"type":"Kick","force":1,"type":"Kick"}""";
         var error = EventError(json);
@@ -85,7 +85,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void UnknownKey()
+    public void Unknown_key()
     {
         const string json = """{"type":"Kick","force":1,"speed":2}""";
         var error = EventError(json);
@@ -95,7 +95,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void TypeKeyIsUnknownOutsideATaggedObject()
+    public void Type_key_is_unknown_outside_a_tagged_object()
     {
         var error = SnapshotError(Fresh("frame", """{"type":"Frame","material":"Oak","dent_count":0}"""));
         Assert.Equal("unknown key 'type'", error.Problem);
@@ -113,7 +113,7 @@ public sealed class MalformedInputTests
     [InlineData("""{"type":"Knock","rhythm":[1,"x"]}""", "expected an integer, found a string", "$.rhythm[1]")]
     [InlineData("""{"type":7}""", "expected a string, found a number", "$.type")]
     [InlineData("""[]""", "expected an object, found an array", "$")]
-    public void WrongJsonType(string json, string problem, string path)
+    public void Wrong_json_type(string json, string problem, string path)
     {
         var error = EventError(json);
         Assert.Equal(problem, error.Problem);
@@ -129,7 +129,7 @@ public sealed class MalformedInputTests
     [InlineData("kicks", "1.5", "expected an integer, found 1.5")]
     [InlineData("kicks", "1e3", "expected an integer, found 1e3")]
     [InlineData("kicks", "2.0", "expected an integer, found 2.0")]
-    public void OutOfRangeOrNotAnInteger(string key, string value, string problem)
+    public void Out_of_range_or_not_an_integer(string key, string value, string problem)
     {
         var json = Fresh(key, value);
         var error = SnapshotError(json);
@@ -139,7 +139,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void UlongRejectsNegativesAndValuesBeyond64Bits()
+    public void Ulong_rejects_negatives_and_values_beyond64_bits()
     {
         Assert.Equal("-1 is out of range for ulong", SnapshotError(Fresh("frame", """{"material":"Oak","dent_count":-1}""")).Problem);
         var error = SnapshotError(Fresh("frame", """{"material":"Oak","dent_count":18446744073709551616}"""));
@@ -148,7 +148,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void UnknownTag()
+    public void Unknown_tag()
     {
         const string json = """{"type":"Shove","force":1}""";
         var error = EventError(json);
@@ -163,7 +163,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void UnknownState()
+    public void Unknown_state()
     {
         var json = Fresh("state", "\"Ajar\"");
         var error = SnapshotError(json);
@@ -176,7 +176,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void UnknownEnumMember()
+    public void Unknown_enum_member()
     {
         var error = SnapshotError(Fresh("frame", """{"material":"Brick","dent_count":0}"""));
         Assert.Equal("unknown Material 'Brick'", error.Problem);
@@ -184,7 +184,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void CollectionBuilderArgumentExceptionIsAWireErrorAtTheArray()
+    public void Collection_builder_argument_exception_is_a_wire_error_at_the_array()
     {
         var json = Fresh("keys_tried", """["iron","brass"]""");
         var error = SnapshotError(json);
@@ -197,7 +197,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void InvalidJson()
+    public void Invalid_json()
     {
         const string json = """{"type":"Kick","force":}""";
         var error = EventError(json);
@@ -207,7 +207,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void InvalidJsonOnALaterLineHasItsAbsolutePosition()
+    public void Invalid_json_on_a_later_line_has_its_absolute_position()
     {
         const string json = "{\"type\":\"Kick\",\n\"force\":\n1 2}";
         var error = EventError(json);
@@ -216,7 +216,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void TrailingDataIsMalformed()
+    public void Trailing_data_is_malformed()
     {
         const string json = """{"type":"Kick","force":1} x""";
         var error = EventError(json);
@@ -228,7 +228,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void EmptyInput()
+    public void Empty_input()
     {
         var error = EventError("");
         Assert.StartsWith("malformed JSON: ", error.Problem, StringComparison.Ordinal);
@@ -236,7 +236,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void NestingBeyond64LevelsIsMalformed()
+    public void Nesting_beyond64_levels_is_malformed()
     {
         // The tag is not first, so the reader skips the "x" value looking for it, past depth 64.
         var json = "{\"x\":" + new string('[', 70) + new string(']', 70) + ",\"type\":\"Kick\",\"force\":1}";
@@ -250,7 +250,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void TraceLineErrorsHaveTheirPath()
+    public void Trace_line_errors_have_their_path()
     {
         const string unknownKind = """{"kind":"stop"}""";
         var error = Assert.Throws<WireFormatException>(() => DoorJson.ParseTraceLine(TestJson.Utf8(unknownKind)));
@@ -275,7 +275,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void ReadersWithoutParseReportPositionsWithoutPaths()
+    public void Readers_without_parse_report_positions_without_paths()
     {
         var bytes = TestJson.Utf8("""{"type":"Kick","force":true}""");
         var error = Assert.Throws<WireFormatException>(() =>
@@ -290,7 +290,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void InvalidUtf8InsideAStringIsReportedAtTheFirstBadByte()
+    public void Invalid_utf8_inside_a_string_is_reported_at_the_first_bad_byte()
     {
         // Utf8JsonReader itself accepts these bytes inside a string; the parser checks the input first.
         var bytes = TestJson.Utf8("""{"type":"Unlock","key":"ab__"}""");
@@ -303,7 +303,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void AnUnpairedSurrogateEscapeIsAnInvalidString()
+    public void An_unpaired_surrogate_escape_is_an_invalid_string()
     {
         const string json = """{"type":"Unlock","key":"a\ud800"}""";
         var error = EventError(json);
@@ -313,7 +313,7 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
-    public void AnUnpairedSurrogateEscapeInAKeyOrTagIsAnInvalidString()
+    public void An_unpaired_surrogate_escape_in_a_key_or_tag_is_an_invalid_string()
     {
         var inKey = EventError("""{"type":"Unlock","k\udc00ey":"a"}""");
         Assert.StartsWith("invalid string:", inKey.Problem, StringComparison.Ordinal);

@@ -24,19 +24,19 @@ public sealed class RuntimeTests
     [InlineData("[1", 0, "$.a.b")]
     [InlineData("\"x\"", 0, "$.a.d")]
     [InlineData("[]", 0, "$.e")]
-    public void PathOfAValue(string token, int occurrence, string path)
+    public void Path_of_a_value(string token, int occurrence, string path)
     {
         Assert.Equal(path, JsonPathLocator.PathAt(TestJson.Utf8(Doc), At(Doc, token, occurrence)));
     }
 
     [Fact]
-    public void PathOfAKeyIsTheKeysValuePath()
+    public void Path_of_a_key_is_the_keys_value_path()
     {
         Assert.Equal("$.a.d", JsonPathLocator.PathAt(TestJson.Utf8(Doc), At(Doc, "\"d\"")));
     }
 
     [Fact]
-    public void PathOfAClosingBraceIsItsObject()
+    public void Path_of_a_closing_brace_is_its_object()
     {
         // The '}' closing {"c":3}: a missing key in that object is reported there.
         Assert.Equal("$.a.b[2]", JsonPathLocator.PathAt(TestJson.Utf8(Doc), At(Doc, "3}") + 1));
@@ -44,14 +44,14 @@ public sealed class RuntimeTests
     }
 
     [Fact]
-    public void PathInMalformedInputUsesWhatCouldBeRead()
+    public void Path_in_malformed_input_uses_what_could_be_read()
     {
         const string bad = """{"a":[1,{"b":}]}""";
         Assert.Equal("$.a[1].b", JsonPathLocator.PathAt(TestJson.Utf8(bad), bad.IndexOf('}')));
     }
 
     [Fact]
-    public void LocatedAddsThePathOnce()
+    public void Located_adds_the_path_once()
     {
         var bytes = TestJson.Utf8(Doc);
         var error = new WireFormatException("bad", At(Doc, "3}"));
@@ -71,7 +71,7 @@ public sealed class RuntimeTests
     [InlineData(300UL, "AC02")]
     [InlineData(16384UL, "808001")]
     [InlineData(ulong.MaxValue, "FFFFFFFFFFFFFFFFFF01")]
-    public void UnsignedVarints(ulong value, string hex)
+    public void Unsigned_varints(ulong value, string hex)
     {
         var w = new CanonicalWriter();
         w.WriteUInt64(value);
@@ -86,7 +86,7 @@ public sealed class RuntimeTests
     [InlineData(64L, "8001")]
     [InlineData(long.MaxValue, "FEFFFFFFFFFFFFFFFF01")]
     [InlineData(long.MinValue, "FFFFFFFFFFFFFFFFFF01")]
-    public void ZigZagVarints(long value, string hex)
+    public void Zig_zag_varints(long value, string hex)
     {
         var w = new CanonicalWriter();
         w.WriteInt64(value);
@@ -94,7 +94,7 @@ public sealed class RuntimeTests
     }
 
     [Fact]
-    public void StringsAndBooleans()
+    public void Strings_and_booleans()
     {
         var w = new CanonicalWriter();
         w.WriteString("é");
@@ -105,7 +105,7 @@ public sealed class RuntimeTests
     }
 
     [Fact]
-    public void ResetKeepsWritingFromTheStartAndTheBufferGrows()
+    public void Reset_keeps_writing_from_the_start_and_the_buffer_grows()
     {
         var w = new CanonicalWriter(1);
         w.WriteString(new string('z', 1000));

@@ -14,7 +14,7 @@ public sealed class DiagramTests
     private const int Kick = 4, Knock = 5;
 
     [Fact]
-    public void MermaidOfTheDoor()
+    public void Mermaid_of_the_door()
     {
         const string expected = """
             stateDiagram-v2
@@ -37,7 +37,7 @@ public sealed class DiagramTests
     }
 
     [Fact]
-    public void DotOfTheDoor()
+    public void Dot_of_the_door()
     {
         const string expected = """
             digraph "Door" {
@@ -91,7 +91,7 @@ public sealed class DiagramTests
     }
 
     [Fact]
-    public void CoverageCountsMarksAndLists()
+    public void Coverage_counts_marks_and_lists()
     {
         var coverage = DoorCoverage();
         Assert.Equal(8, coverage.Steps);
@@ -131,7 +131,7 @@ public sealed class DiagramTests
     }
 
     [Fact]
-    public void DotCoverageDrawsExercisedEdgesBoldAndTheRestGray()
+    public void Dot_coverage_draws_exercised_edges_bold_and_the_rest_gray()
     {
         var dot = MachineDiagram.Render(Door.Definition, DiagramFormat.Dot, DoorCoverage());
         Assert.Contains("    \"Closed\" -> \"Open\" [label=\"Open, Kick\", color=gray, fontcolor=gray];\n", dot);
@@ -144,7 +144,7 @@ public sealed class DiagramTests
     }
 
     [Fact]
-    public void NamesThatAreNotPlainIdentifiersAreQuotedAndEscaped()
+    public void Names_that_are_not_plain_identifiers_are_quoted_and_escaped()
     {
         var machine = new MachineDefinition(
             name: "M\"x",
@@ -175,7 +175,7 @@ public sealed class DiagramTests
     }
 
     [Fact]
-    public void CoverageOfAnotherDefinitionIsRejected()
+    public void Coverage_of_another_definition_is_rejected()
     {
         var other = new TransitionCoverage(new MachineDefinition("X", ["A"], [], [], [], [], [], ImmutableArray<DeclaredProcedure>.Empty, [], []));
         Assert.Throws<ArgumentException>(() => MachineDiagram.Render(Door.Definition, DiagramFormat.Mermaid, other));

@@ -183,7 +183,7 @@ public sealed class FuzzCommandTests : IDisposable
     }
 
     [Fact]
-    public void Ctrl_C_prints_the_summary_with_every_failure_found_on_disk()
+    public void Ctrl_c_prints_the_summary_with_every_failure_found_on_disk()
     {
         using var cancel = new CancellationTokenSource();
         var fs = new MemoryFileSystem();
@@ -244,7 +244,7 @@ public sealed class FuzzCommandTests : IDisposable
     private static extern int Kill(int pid, int signal);
 
     [Fact]
-    public void Ctrl_C_without_failures_exits_130()
+    public void Ctrl_c_without_failures_exits_130()
     {
         using var cancel = new CancellationTokenSource();
         cancel.CancelAfter(TimeSpan.FromMilliseconds(300));

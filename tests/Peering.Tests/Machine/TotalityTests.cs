@@ -1,7 +1,5 @@
 using Peering.TestSupport;
-using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using CsCheck;
 using Peering.Machine;
 using Peering.Model;
@@ -115,13 +113,7 @@ public sealed class TotalityTests(ITestOutputHelper output)
     /// <summary>The snapshot's wire form plus its in-memory fields: equal bytes before and after a step means it was not changed.</summary>
     private static byte[] Image(PgSnapshot s)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            PeeringMachineJson.WriteSnapshot(w, s);
-        }
-
-        return [.. buffer.WrittenSpan, .. BitConverter.GetBytes(s.AuthLength), .. BitConverter.GetBytes(s.AuthOsd)];
+        return [.. JsonText.Encode(w => PeeringMachineJson.WriteSnapshot(w, s)), .. BitConverter.GetBytes(s.AuthLength), .. BitConverter.GetBytes(s.AuthOsd)];
     }
 
     /// <summary>

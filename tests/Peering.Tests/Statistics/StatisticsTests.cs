@@ -61,7 +61,7 @@ public class StatisticsTests
     public void The_inverse_normal_matches_tables(double q, double z) => Assert.Equal(z, DistributionComparison.InverseNormal(q), 5);
 
     [Fact]
-    public void The_Bonferroni_bound_grows_with_the_number_of_bins() =>
+    public void The_bonferroni_bound_grows_with_the_number_of_bins() =>
         Assert.True(DistributionComparison.CriticalZ(0.001, 60) > DistributionComparison.CriticalZ(0.001, 1));
 
     [Fact]
@@ -88,6 +88,24 @@ public class StatisticsTests
             var worst = c.Bins.MaxBy(b => Math.Abs(b.Z))!;
             Assert.True(Math.Abs(worst.Z) <= critical, $"{profile} {c.Kind} {worst.Name}: {worst.ShareA:P2} vs {worst.ShareB:P2}, z = {worst.Z:F2} > {critical:F2}");
         }
+
+        // docs/stats.md's summary row says what this run found.
+        var row = FormattableString.Invariant(
+            $"| {profile} | {reference.Traces} | {reference.Steps:N0} | {comparisons.Sum(c => c.Bins.Count)} | {critical:F2} | {string.Join(" | ", comparisons.Select(c => FormattableString.Invariant($"{c.MaxAbsZ:F2} ({c.TotalVariation:F4})")))} | within tolerance |");
+        Assert.Contains(row, File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "stats.md")));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Peering.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("no Peering.sln above " + AppContext.BaseDirectory);
     }
 
     /// <summary>The check has power: lean-core's reference traces against the full generator are far out of tolerance.</summary>
