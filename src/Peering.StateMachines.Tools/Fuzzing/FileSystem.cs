@@ -312,7 +312,7 @@ public sealed class PendingFile : IDisposable
         }
         catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new OutputException($"cannot write {path}: {x.Message}", x);
+            throw new OutputException($"cannot write {path}: {x switch { DirectoryNotFoundException => $"no directory {directory}", UnauthorizedAccessException => $"permission denied in {directory}", _ => Reason(x) }}", x);
         }
     }
 

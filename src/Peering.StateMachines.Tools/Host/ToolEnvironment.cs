@@ -27,7 +27,7 @@ public sealed record ToolEnvironment(
             stderr,
             false,
             () => new MemoryStream(stdin ?? [], writable: false),
-            () => stdoutBytes is null ? Stream.Null : new NonClosing(stdoutBytes),
+            () => stdoutBytes is null ? Stream.Null : new NonClosing(stdoutBytes, cancellation),
             fileSystem ?? PhysicalFileSystem.Instance,
             cancellation,
             TimeSpan.FromMilliseconds(20));
@@ -46,7 +46,7 @@ public sealed record ToolEnvironment(
         var terminal = !System.Console.IsErrorRedirected;
         var writer = TextWriter.Synchronized(new StreamWriter(new NonClosing(stdout), new System.Text.UTF8Encoding(false), 1 << 12) { AutoFlush = true });
         return new ToolEnvironment(
-            writer, System.Console.Error, terminal, System.Console.OpenStandardInput, () => new NonClosing(stdout),
+            writer, System.Console.Error, terminal, System.Console.OpenStandardInput, () => new NonClosing(stdout, signals.Token),
             PhysicalFileSystem.Instance, signals.Token, terminal ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(10))
         {
             Signals = signals,
@@ -133,7 +133,9 @@ public sealed record ToolEnvironment(
     }
 
     // A captured standard output outlives the command that writes it and disposes its stream.
-    private sealed class NonClosing(Stream inner) : Stream
+    // A stream of trace bytes also stops at a signal, so that `generate` or `replay --rewrite -` ends
+    // as soon as it is asked to; the text writers (the summary) are not stopped.
+    private sealed class NonClosing(Stream inner, CancellationToken stop = default) : Stream
     {
         public override bool CanRead => false;
 
@@ -153,9 +155,13 @@ public sealed record ToolEnvironment(
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            stop.ThrowIfCancellationRequested();
+            inner.Write(buffer);
+        }
 
         // Disposing flushes, so that a write error at the end is still reported.
         protected override void Dispose(bool disposing)

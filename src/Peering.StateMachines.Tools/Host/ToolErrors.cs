@@ -57,13 +57,18 @@ internal static class ToolErrors
 /// <summary>
 /// SIGINT, SIGTERM and SIGHUP: the first one cancels the running command, which stops as Ctrl-C
 /// stops it (summary so far, failures on disk, partial outputs removed), and the exit code is
-/// 128 + the signal (130, 143, 129); a second one ends the process at once.
+/// 128 + the signal (130, 143, 129); a second one ends the process at once, and so does the end of
+/// <see cref="Grace"/> for a command that cannot stop sooner.
 /// </summary>
 public sealed class ToolSignals : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _signal;
+    private Timer? _grace;
+
+    /// <summary>How long a command has to stop cleanly after the first signal.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(20);
 
     private ToolSignals()
     {
@@ -93,6 +98,7 @@ public sealed class ToolSignals : IDisposable
                     if (Interlocked.CompareExchange(ref signals._signal, number, 0) == 0)
                     {
                         context.Cancel = true;
+                        signals._grace = new Timer(_ => Environment.Exit(signals.ExitCode), null, Grace, Timeout.InfiniteTimeSpan);
                         signals._cts.Cancel();
                     }
                 }));
@@ -113,6 +119,8 @@ public sealed class ToolSignals : IDisposable
         {
             registration.Dispose();
         }
+
+        _grace?.Dispose();
 
         _cts.Dispose();
     }
