@@ -83,7 +83,7 @@ public sealed class ExploreCommandTests : IDisposable
         var (code, output, _) = Run<CleanIsBad>();
 
         Assert.Equal(ExitCodes.Failure, code);
-        Assert.Contains("violation: sources_backed after 1 event(s)", output);
+        Assert.Contains("violation: sources_backed after 1 event from", output);
         var path = Path.Combine(_dir, "cex.jsonl");
         Assert.Contains(path, output);
         var lines = File.ReadAllLines(path);

@@ -75,7 +75,7 @@ public sealed class DoorToolTests : IDisposable
 
         var replay = Run("replay", path);
         Assert.Equal(0, replay.Exit);
-        Assert.StartsWith("replay ok: 1 files, 25 steps", replay.Out);
+        Assert.StartsWith("replay ok: 1 file, 25 steps", replay.Out);
 
         var rewritten = Path.Combine(_dir, "rewritten.jsonl");
         Assert.Equal(0, Run("replay", "--rewrite", rewritten, path).Exit);
@@ -96,7 +96,7 @@ public sealed class DoorToolTests : IDisposable
         Assert.Equal(ExitCodes.Failure, replay.Exit);
         Assert.Contains($"divergence at {tampered}:2: step 1 (Unlock): after snapshot differs", replay.Out);
         Assert.Contains("  $.after.key: expected \"iron\", actual \"brass\"", replay.Out);
-        Assert.Contains("replay failed: 1 files, 2 steps", replay.Out);
+        Assert.Contains("replay failed: 1 file, 2 steps", replay.Out);
     }
 
     [Fact]
@@ -193,8 +193,8 @@ public sealed class DoorToolTests : IDisposable
         var json = Path.Combine(_dir, "explore.json");
         var explore = Run("explore", "--depth", "8", "--jobs", "2", "--trace", cex, "--json", json);
         Assert.Equal(ExitCodes.Failure, explore.Exit);
-        Assert.StartsWith("explore: the door's events worth trying, depth 8, 2 job(s), 0 initial configurations", explore.Out);
-        Assert.Contains($"violation: bolt_only_when_closed after {DoorExploration.PlantedViolationDepth} event(s)", explore.Out);
+        Assert.StartsWith("explore: the door's events worth trying, depth 8, 2 jobs, 0 initial configurations", explore.Out);
+        Assert.Contains($"violation: bolt_only_when_closed after {DoorExploration.PlantedViolationDepth} events", explore.Out);
         Assert.Equal(DoorExploration.PlantedViolationDepth + 1, File.ReadAllLines(cex).Length);
         Assert.Equal(0, Run("replay", cex).Exit);
 

@@ -25,7 +25,7 @@ public static class GenerateCommand
         {
             Description = "Upper bound on the events after Initialize: below 50 exactly that many, else uniform in [50, N]",
             DefaultValueFactory = _ => 30,
-        };
+        }.InRange(0L, long.MaxValue);
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "legacy");
         var command = new Command("generate", "Generate one random trace to standard output") { profile, seed, events, format };

@@ -39,6 +39,9 @@ public sealed record ExplorationOptions
     /// <summary>Frontier snapshots per shard at which a sharded run splits (see <see cref="Shard"/>).</summary>
     public int ShardSplitMinimum { get; init; } = 64;
 
+    /// <summary>Stops the run between two batches with <see cref="ExplorationStatus.Interrupted"/> (a signal).</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Called on the exploring thread after each depth is complete.</summary>
     public Action<ExplorationProgress>? Progress { get; init; }
 

@@ -14,6 +14,9 @@ public enum ExplorationStatus
 
     /// <summary>The managed heap reached <see cref="ExplorationOptions.MemoryLimitBytes"/> before the state bound.</summary>
     MemoryLimit,
+
+    /// <summary>Stopped by <see cref="ExplorationOptions.Cancellation"/> (a signal) before the bound was explored.</summary>
+    Interrupted,
 }
 
 /// <summary>What a run found and how much of the machine it exercised.</summary>

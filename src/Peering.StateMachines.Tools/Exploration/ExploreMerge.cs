@@ -320,7 +320,8 @@ public static class ExploreMerge
                 "violation" => ExplorationStatus.Violation,
                 "state_limit" => ExplorationStatus.StateLimit,
                 "memory_limit" => ExplorationStatus.MemoryLimit,
-                _ => throw Bad("status", $"'{statusText}' is not completed, violation, state_limit or memory_limit"),
+                "interrupted" => ExplorationStatus.Interrupted,
+                _ => throw Bad("status", $"'{statusText}' is not completed, violation, state_limit, memory_limit or interrupted"),
             };
 
             var levelArray = Get(root, "", "snapshots_per_depth", JsonValueKind.Array);

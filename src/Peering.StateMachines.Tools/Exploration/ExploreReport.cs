@@ -49,6 +49,7 @@ public sealed class ExploreReport<TSnapshot, TEvent>(ExploreSpec settings, Explo
             ExplorationStatus.Completed => "no violation",
             ExplorationStatus.Violation => "INVARIANT VIOLATION",
             ExplorationStatus.StateLimit => $"STOPPED: more than {settings.MaxStates} distinct snapshots (--max-states); raise it or lower --depth",
+            ExplorationStatus.Interrupted => "INTERRUPTED: stopped by a signal before the bound was explored",
             _ => "STOPPED: the managed heap reached its limit before --max-states; lower --max-states or --depth",
         };
         w.WriteLine($"result: {status}");
@@ -90,7 +91,7 @@ public sealed class ExploreReport<TSnapshot, TEvent>(ExploreSpec settings, Explo
 
         if (result.Violation is { } v)
         {
-            w.WriteLine($"violation: {string.Join(", ", v.Invariants)} after {v.Depth} event(s) from an initial configuration; trace: {settings.TracePath}");
+            w.WriteLine($"violation: {string.Join(", ", v.Invariants)} after {ToolText.Count(v.Depth, "event")} from an initial configuration; trace: {settings.TracePath}");
             for (var i = 0; i < v.Steps.Count; i++)
             {
                 var s = v.Steps[i];
@@ -143,6 +144,7 @@ public sealed class ExploreReport<TSnapshot, TEvent>(ExploreSpec settings, Explo
             ExplorationStatus.Completed => "completed",
             ExplorationStatus.Violation => "violation",
             ExplorationStatus.StateLimit => "state_limit",
+            ExplorationStatus.Interrupted => "interrupted",
             _ => "memory_limit",
         });
         w.WriteNumber("distinct_snapshots", result.DistinctStates);

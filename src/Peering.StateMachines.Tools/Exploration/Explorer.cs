@@ -152,6 +152,10 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             }
 
             CheckMemory(next);
+            if (_status == ExplorationStatus.Completed && _options.Cancellation.IsCancellationRequested)
+            {
+                _status = ExplorationStatus.Interrupted;
+            }
         }
 
         Report(depth);

@@ -1,7 +1,29 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
 namespace Peering.StateMachines.Tools;
 
+/// <summary>What an output path names, as the atomic writer sees it (symbolic links followed).</summary>
+public enum OutputKind
+{
+    /// <summary>Nothing yet: the file is created.</summary>
+    Missing,
+
+    /// <summary>A regular file: replaced atomically.</summary>
+    Regular,
+
+    /// <summary>A directory: refused (exit code 2).</summary>
+    Directory,
+
+    /// <summary>A character device or a FIFO (<c>/dev/null</c>, <c>/dev/stdout</c>, a pipe): written through as a stream.</summary>
+    Stream,
+
+    /// <summary>Anything else (a socket, a block device): refused (exit code 2).</summary>
+    Other,
+}
+
 /// <summary>
-/// The file operations the fuzzer's outputs need, as a seam: tests substitute a file system that
+/// The file operations the tools' outputs need, as a seam: tests substitute a file system that
 /// is read-only or fills up, to show that no failure is dropped and no half-written file is left.
 /// </summary>
 public interface IFileSystem
@@ -23,6 +45,26 @@ public interface IFileSystem
 
     /// <summary>A whole file.</summary>
     byte[] ReadAllBytes(string path);
+
+    /// <summary>What <paramref name="path"/> is (symbolic links followed).</summary>
+    OutputKind KindOf(string path) => FileExists(path) ? OutputKind.Regular : OutputKind.Missing;
+
+    /// <summary>The file a path finally names (symbolic links resolved), so that replacing it keeps the link.</summary>
+    string Target(string path) => path;
+
+    /// <summary>Opens an existing device or FIFO for writing.</summary>
+    Stream OpenStream(string path) => throw new NotSupportedException($"{path}: not a regular file");
+
+    /// <summary>Makes a rename in <paramref name="directory"/> durable (fsync of the directory).</summary>
+    void SyncDirectory(string directory)
+    {
+    }
+
+    /// <summary>The files in <paramref name="directory"/> (names only).</summary>
+    IEnumerable<string> FileNames(string directory) => [];
+
+    /// <summary>Something that is equal for two paths of the same file (device and inode where known).</summary>
+    string Identity(string path) => Path.GetFullPath(path);
 }
 
 /// <summary>The real file system.</summary>
@@ -48,6 +90,126 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     /// <inheritdoc/>
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
+
+    /// <inheritdoc/>
+    public OutputKind KindOf(string path)
+    {
+        if (Posix.Stat(path) is { } stat)
+        {
+            return (stat.Mode & Posix.TypeMask) switch
+            {
+                Posix.Regular => OutputKind.Regular,
+                Posix.DirectoryType => OutputKind.Directory,
+                Posix.CharDevice or Posix.Fifo => OutputKind.Stream,
+                _ => OutputKind.Other,
+            };
+        }
+
+        return Directory.Exists(path) ? OutputKind.Directory : File.Exists(path) ? OutputKind.Regular : OutputKind.Missing;
+    }
+
+    /// <inheritdoc/>
+    public string Target(string path)
+    {
+        try
+        {
+            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            // A loop of links: the rename below fails and says so.
+            return path;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Stream OpenStream(string path) => new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+
+    /// <inheritdoc/>
+    public void SyncDirectory(string directory) => Posix.SyncDirectory(directory);
+
+    /// <inheritdoc/>
+    public IEnumerable<string> FileNames(string directory) => Directory.EnumerateFiles(directory).Select(f => Path.GetFileName(f));
+
+    /// <inheritdoc/>
+    public string Identity(string path) => Posix.Stat(path) is { } stat ? $"{stat.Device}:{stat.Inode}" : Path.GetFullPath(path);
+}
+
+/// <summary>The few POSIX calls .NET has no API for: the type and identity of a file, and fsync of a directory (Linux; elsewhere none).</summary>
+internal static class Posix
+{
+    public const int TypeMask = 0xF000;
+    public const int Fifo = 0x1000;
+    public const int CharDevice = 0x2000;
+    public const int DirectoryType = 0x4000;
+    public const int Regular = 0x8000;
+
+    private const int AtCurrentDirectory = -100;
+    private const uint BasicStats = 0x7ff;
+
+    /// <summary>The mode, device and inode of <paramref name="path"/> (links followed); null where unknown (missing, or not Linux).</summary>
+    public static (int Mode, ulong Device, ulong Inode)? Stat(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        try
+        {
+            if (Statx(AtCurrentDirectory, path, 0, BasicStats, ref MemoryMarshal.GetReference(buffer)) != 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception x) when (x is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        // struct statx: stx_mode at 28, stx_ino at 32, stx_dev_major and stx_dev_minor at 136 and 140.
+        var mode = BitConverter.ToUInt16(buffer[28..]);
+        var inode = BitConverter.ToUInt64(buffer[32..]);
+        var device = ((ulong)BitConverter.ToUInt32(buffer[136..]) << 32) | BitConverter.ToUInt32(buffer[140..]);
+        return (mode, device, inode);
+    }
+
+    /// <summary>fsync of a directory, so that a rename in it survives a crash; a file system that cannot is not an error.</summary>
+    public static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        try
+        {
+            var fd = Open(directory, 0);
+            if (fd < 0)
+            {
+                return;
+            }
+
+            _ = Fsync(fd);
+            _ = Close(fd);
+        }
+        catch (Exception x) when (x is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "statx")]
+    private static extern int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, ref byte buffer);
+
+    [DllImport("libc", EntryPoint = "open")]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync")]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
 }
 
 /// <summary>An output file could not be written: the directory is unwritable or full (exit code 4).</summary>
@@ -58,58 +220,136 @@ public static class AtomicFile
 {
     /// <summary>
     /// Writes <paramref name="content"/> to <paramref name="path"/>: either the whole new content is
-    /// there afterwards, or the old file (if any) is untouched and no temporary file is left.
+    /// there afterwards, or the old file (if any) is untouched and no temporary file is left
+    /// (<see cref="PendingFile.Create"/> says what else a path may be).
     /// </summary>
     /// <exception cref="OutputException">The file could not be written.</exception>
-    public static void Write(IFileSystem fs, string path, ReadOnlySpan<byte> content)
+    /// <exception cref="UsageException">The path is a directory or another file that is not an output.</exception>
+    public static void Write(IFileSystem fs, string path, ReadOnlySpan<byte> content, Func<Stream>? standardOutput = null)
     {
-        using var file = PendingFile.Create(fs, path);
+        using var file = PendingFile.Create(fs, path, standardOutput);
         file.Write(content);
         file.Commit();
     }
 }
 
 /// <summary>
-/// A file written atomically as a stream, for content too large to hold in memory (an external
-/// program's output): written to a temporary name in the target's directory; <see cref="Commit"/>
-/// flushes it to disk and renames it over the target, and disposing it uncommitted deletes it.
+/// The one way the tools write an output file (docs/trace-input.md, "Outputs"). A regular file (or a
+/// new one) is written to a temporary name in its directory; <see cref="Commit"/> flushes it to disk,
+/// renames it over the target and syncs the directory, and disposing it uncommitted deletes it, so
+/// the old file is untouched by any failure, bad input or signal. <c>-</c> (standard output),
+/// character devices and FIFOs are written through as streams; a directory, or anything else that is
+/// not a file, is refused (exit code 2), never replaced.
 /// </summary>
 public sealed class PendingFile : IDisposable
 {
+    /// <summary>How temporary files end; <see cref="TemporaryOwner"/> reads the process that made one.</summary>
+    public const string TemporarySuffix = ".tmp";
+
+    // Names stay well inside NAME_MAX (255 bytes) whatever the target's name: its start, then the process and a counter.
+    private const int MaxNamePrefixBytes = 128;
+
     private static long _counter;
 
     private readonly IFileSystem _fs;
-    private readonly string _temp;
+    private readonly string? _temp;
+    private readonly string _target;
     private Stream? _stream;
 
-    private PendingFile(IFileSystem fs, string path, string temp, Stream stream)
+    private PendingFile(IFileSystem fs, string path, string target, string? temp, Stream stream)
     {
         _fs = fs;
         Path = path;
+        _target = target;
         _temp = temp;
         _stream = stream;
     }
 
-    /// <summary>The target.</summary>
+    /// <summary>The target as given.</summary>
     public string Path { get; }
 
-    /// <summary>The temporary file, to write to directly (a failed write is the caller's to report; <see cref="Dispose"/> still cleans up).</summary>
+    /// <summary>Whether the output is written through (standard output, a device, a FIFO) rather than replaced.</summary>
+    public bool IsStream => _temp is null;
+
+    /// <summary>What is written (a failed write is the caller's to report; <see cref="Dispose"/> still cleans up).</summary>
     public Stream Stream => Open();
 
-    /// <summary>Starts writing <paramref name="path"/>.</summary>
+    /// <summary>Starts writing <paramref name="path"/>; <c>-</c> is <paramref name="standardOutput"/>, where the command has one.</summary>
     /// <exception cref="OutputException">The temporary file could not be created.</exception>
-    public static PendingFile Create(IFileSystem fs, string path)
+    /// <exception cref="UsageException"><paramref name="path"/> is a directory or not a file, or <c>-</c> where there is no standard output.</exception>
+    public static PendingFile Create(IFileSystem fs, string path, Func<Stream>? standardOutput = null)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
-        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.{Interlocked.Increment(ref _counter)}.tmp");
+        if (path == "-")
+        {
+            return standardOutput is null
+                ? throw new UsageException("-: standard output is not an output of this option")
+                : new PendingFile(fs, path, path, null, standardOutput());
+        }
+
+        switch (fs.KindOf(path))
+        {
+            case OutputKind.Directory:
+                throw new UsageException($"{path}: is a directory, not an output file");
+            case OutputKind.Other:
+                throw new UsageException($"{path}: is not a regular file, a device or a FIFO");
+            case OutputKind.Stream:
+                try
+                {
+                    return new PendingFile(fs, path, path, null, fs.OpenStream(path));
+                }
+                catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException)
+                {
+                    throw new OutputException($"cannot write {path}: {x.Message}", x);
+                }
+        }
+
+        var target = fs.Target(path);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(target)) ?? ".";
+        var temp = System.IO.Path.Combine(directory, TemporaryName(System.IO.Path.GetFileName(target)));
         try
         {
-            return new PendingFile(fs, path, temp, fs.CreateNew(temp));
+            return new PendingFile(fs, path, target, temp, fs.CreateNew(temp));
         }
         catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new OutputException($"cannot write {path}: {x.Message}", x);
+            throw new OutputException($"cannot write {path}: {x switch { DirectoryNotFoundException => $"no directory {directory}", UnauthorizedAccessException => $"permission denied in {directory}", _ => Reason(x) }}", x);
         }
+    }
+
+    /// <summary>
+    /// Refuses an output that is one of the inputs (the same file by device and inode, through any
+    /// link), before anything is opened: replacing it would destroy what is being read.
+    /// </summary>
+    /// <exception cref="UsageException">It is.</exception>
+    public static void RefuseInput(IFileSystem fs, string option, string? output, IEnumerable<string> inputs)
+    {
+        if (output is null or "-" || fs.KindOf(output) != OutputKind.Regular)
+        {
+            return;
+        }
+
+        var identity = fs.Identity(output);
+        foreach (var input in inputs)
+        {
+            if (input != "-" && fs.KindOf(input) == OutputKind.Regular && fs.Identity(input) == identity)
+            {
+                throw new UsageException($"{option} {output}: is also an input ({input}); write the output elsewhere");
+            }
+        }
+    }
+
+    /// <summary>The process id in a temporary file name this class made, or null if it is not one.</summary>
+    public static int? TemporaryOwner(string name)
+    {
+        if (!name.StartsWith('.') || !name.EndsWith(TemporarySuffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var core = name[..^TemporarySuffix.Length];
+        var dash = core.LastIndexOf('-');
+        var dot = dash < 0 ? -1 : core.LastIndexOf('.', dash);
+        return dot >= 0 && int.TryParse(core.AsSpan(dot + 1, dash - dot - 1), out var pid) ? pid : null;
     }
 
     /// <summary>Appends <paramref name="content"/>.</summary>
@@ -121,13 +361,13 @@ public sealed class PendingFile : IDisposable
         {
             stream.Write(content);
         }
-        catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception x) when (IsWriteError(x))
         {
             throw Fail(x);
         }
     }
 
-    /// <summary>Flushes the content to disk and renames it over the target.</summary>
+    /// <summary>Flushes the content to disk, renames it over the target and syncs the directory (a stream is flushed).</summary>
     /// <exception cref="OutputException">It could not be written; the old target (if any) is untouched and the temporary file deleted.</exception>
     public void Commit()
     {
@@ -136,7 +376,7 @@ public sealed class PendingFile : IDisposable
         {
             using (stream)
             {
-                if (stream is FileStream file)
+                if (stream is FileStream file && _temp is not null)
                 {
                     file.Flush(flushToDisk: true);
                 }
@@ -147,9 +387,13 @@ public sealed class PendingFile : IDisposable
             }
 
             _stream = null;
-            _fs.Replace(_temp, Path);
+            if (_temp is not null)
+            {
+                _fs.Replace(_temp, _target);
+                _fs.SyncDirectory(System.IO.Path.GetDirectoryName(_temp)!);
+            }
         }
-        catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception x) when (IsWriteError(x))
         {
             throw Fail(x);
         }
@@ -163,9 +407,46 @@ public sealed class PendingFile : IDisposable
             return;
         }
 
-        _stream.Dispose();
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (Exception x) when (IsWriteError(x))
+        {
+            // Closing a stream that failed may fail too; the temporary file goes below.
+        }
+
         _stream = null;
         Discard();
+    }
+
+    // EFBIG (a file-size limit) surfaces from .NET as an ArgumentException.
+    internal static bool IsWriteError(Exception x) => x is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException;
+
+    internal static string Reason(Exception x) => x switch
+    {
+        ArgumentException => "File too large (the file-size limit, ulimit -f)",
+        OutputException => x.Message,
+        { InnerException: IOException inner } => inner.Message,
+        _ => x.Message,
+    };
+
+    private static string TemporaryName(string name)
+    {
+        var bytes = Encoding.UTF8.GetBytes(name);
+        if (bytes.Length > MaxNamePrefixBytes)
+        {
+            // Cut on a character boundary.
+            var keep = MaxNamePrefixBytes;
+            while (keep > 0 && (bytes[keep] & 0xC0) == 0x80)
+            {
+                keep--;
+            }
+
+            name = Encoding.UTF8.GetString(bytes, 0, keep);
+        }
+
+        return $".{name}.{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}{TemporarySuffix}";
     }
 
     private Stream Open() => _stream ?? throw new InvalidOperationException("the pending file is already committed or discarded");
@@ -177,18 +458,23 @@ public sealed class PendingFile : IDisposable
         {
             _stream?.Dispose();
         }
-        catch (Exception closing) when (closing is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception closing) when (IsWriteError(closing))
         {
             // A stream that failed to write may fail to close too; the temporary file goes below.
         }
 
         _stream = null;
         Discard();
-        return new OutputException($"cannot write {Path}: {x.Message}", x);
+        return x as OutputException ?? new OutputException($"cannot write {Path}: {Reason(x)}", x);
     }
 
     private void Discard()
     {
+        if (_temp is null)
+        {
+            return;
+        }
+
         try
         {
             _fs.Delete(_temp);

@@ -27,39 +27,115 @@ public sealed record ToolEnvironment(
             stderr,
             false,
             () => new MemoryStream(stdin ?? [], writable: false),
-            () => stdoutBytes is null ? Stream.Null : new NonClosing(stdoutBytes),
+            () => stdoutBytes is null ? Stream.Null : new NonClosing(stdoutBytes, cancellation),
             fileSystem ?? PhysicalFileSystem.Instance,
             cancellation,
             TimeSpan.FromMilliseconds(20));
 
-    /// <summary>The console: Ctrl-C cancels the running command once (a second Ctrl-C ends the process).</summary>
-    public static ToolEnvironment Console(out IDisposable registration)
+    /// <summary>The process's signals (the console's; null in tests, where <see cref="Cancellation"/> stands for Ctrl-C).</summary>
+    public ToolSignals? Signals { get; init; }
+
+    /// <summary>
+    /// The console: <paramref name="signals"/> cancel the running command. Standard output is written
+    /// through its file descriptor, not the console stream, which ignores a broken pipe: a write
+    /// error of any kind (a closed pipe, a full disk, a closed descriptor) is an <see cref="OutputException"/>.
+    /// </summary>
+    public static ToolEnvironment Console(ToolSignals signals)
     {
-        var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler handler = (_, e) =>
-        {
-            e.Cancel = !cts.IsCancellationRequested;
-            cts.Cancel();
-        };
-        System.Console.CancelKeyPress += handler;
-        registration = new Registration(() =>
-        {
-            System.Console.CancelKeyPress -= handler;
-            cts.Dispose();
-        });
+        var stdout = new StandardOutput();
         var terminal = !System.Console.IsErrorRedirected;
+        var writer = TextWriter.Synchronized(new StreamWriter(new NonClosing(stdout), new System.Text.UTF8Encoding(false), 1 << 12) { AutoFlush = true });
         return new ToolEnvironment(
-            System.Console.Out, System.Console.Error, terminal, System.Console.OpenStandardInput, System.Console.OpenStandardOutput,
-            PhysicalFileSystem.Instance, cts.Token, terminal ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(10));
+            writer, System.Console.Error, terminal, System.Console.OpenStandardInput, () => new NonClosing(stdout, signals.Token),
+            PhysicalFileSystem.Instance, signals.Token, terminal ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(10))
+        {
+            Signals = signals,
+        };
     }
 
-    private sealed class Registration(Action dispose) : IDisposable
+    // File descriptor 1 as a stream, opened on first use; every failure to write it is one OutputException.
+    private sealed class StandardOutput : Stream
     {
-        public void Dispose() => dispose();
+        private Stream? _stream;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => Guard(s => s.Flush());
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var stream = Opened();
+            try
+            {
+                stream.Write(buffer);
+            }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException or ObjectDisposedException)
+            {
+                throw new OutputException($"cannot write standard output: {Reason(x)}", x);
+            }
+        }
+
+        private void Guard(Action<Stream> action)
+        {
+            if (_stream is null)
+            {
+                return;
+            }
+
+            try
+            {
+                action(_stream);
+            }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException or ObjectDisposedException)
+            {
+                throw new OutputException($"cannot write standard output: {Reason(x)}", x);
+            }
+        }
+
+        private Stream Opened()
+        {
+            if (_stream is not null)
+            {
+                return _stream;
+            }
+
+            try
+            {
+                _stream = OperatingSystem.IsWindows()
+                    ? System.Console.OpenStandardOutput()
+                    : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
+                return _stream;
+            }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw new OutputException($"cannot write standard output: {Reason(x)}", x);
+            }
+        }
+
+        // "Access to the path is denied" is how .NET says EBADF; the inner error is the system's.
+        private static string Reason(Exception x) => x.InnerException is IOException inner ? inner.Message : x.Message;
     }
 
     // A captured standard output outlives the command that writes it and disposes its stream.
-    private sealed class NonClosing(Stream inner) : Stream
+    // A stream of trace bytes also stops at a signal, so that `generate` or `replay --rewrite -` ends
+    // as soon as it is asked to; the text writers (the summary) are not stopped.
+    private sealed class NonClosing(Stream inner, CancellationToken stop = default) : Stream
     {
         public override bool CanRead => false;
 
@@ -79,9 +155,24 @@ public sealed record ToolEnvironment(
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            stop.ThrowIfCancellationRequested();
+            inner.Write(buffer);
+        }
+
+        // Disposing flushes, so that a write error at the end is still reported.
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Flush();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }
 

@@ -37,23 +37,65 @@ public static class ToolHost
     /// Parses <paramref name="args"/> against <paramref name="root"/> and runs the command (help and
     /// version go to <paramref name="stdout"/>); a usage error is
     /// one line per problem on standard error, then <c>Run 'TOOL --help' for usage.</c>, and exit code 2.
+    /// Whatever the command throws is reported here as one line and its exit code (<see cref="ToolErrors"/>);
+    /// a command stopped by a signal exits 128 + the signal.
     /// </summary>
-    public static int Run(RootCommand root, string tool, string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(RootCommand root, string tool, string[] args, TextWriter stdout, TextWriter stderr, ToolSignals? signals = null)
     {
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        try
         {
-            foreach (var error in parsed.Errors)
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
             {
-                stderr.WriteLine($"{tool}: {error.Message}");
+                foreach (var error in parsed.Errors)
+                {
+                    ToolErrors.Say(stderr, MalformedTraceException.Printable($"{tool}: {UsageMessage(error)}", int.MaxValue));
+                }
+
+                ToolErrors.Say(stderr, $"Run '{tool} --help' for usage.");
+                return ExitCodes.Usage;
             }
 
-            stderr.WriteLine($"Run '{tool} --help' for usage.");
-            return ExitCodes.Usage;
+            var exit = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            stdout.Flush();
+            return exit == ExitCodes.Interrupted && signals is not null ? signals.ExitCode : exit;
+        }
+        catch (Exception x)
+        {
+            return ToolErrors.Report(tool, x, stderr, signals);
+        }
+    }
+
+    // The parser's message in the tool's words: the option as typed, no .NET type names.
+    private static string UsageMessage(System.CommandLine.Parsing.ParseError error)
+    {
+        var message = error.Message;
+        var typed = error.SymbolResult is System.CommandLine.Parsing.OptionResult { IdentifierToken: { } identifier } ? identifier.Value : null;
+        var cannot = System.Text.RegularExpressions.Regex.Match(message, "^Cannot parse argument '(.*)' for (?:option|command) '(.*)' as expected type '(.*)'\\.$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (cannot.Success)
+        {
+            return $"{typed ?? cannot.Groups[2].Value} {cannot.Groups[1].Value}: expected {Describe(cannot.Groups[3].Value)}";
         }
 
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var unknown = System.Text.RegularExpressions.Regex.Match(message, "^Unrecognized command or argument '(.*)'\\.$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (unknown.Success)
+        {
+            var token = unknown.Groups[1].Value;
+            return token.StartsWith('-') && token != "-" ? $"unknown option '{token}'" : $"unexpected argument '{token}'";
+        }
+
+        return message;
     }
+
+    private static string Describe(string type) => type switch
+    {
+        "System.Int32" => "a whole number",
+        "System.Int64" => "a whole number",
+        "System.UInt64" => "a whole number from 0 to 18446744073709551615",
+        "System.Double" => "a number",
+        "System.Boolean" => "true or false",
+        _ => "a valid value",
+    };
 }
 
 public static partial class MachineTools<TContract, TMachine, TState, TEvent, TEffect, TSnapshot, TChecks>
@@ -190,15 +232,25 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <summary>Runs the command <paramref name="args"/> name on the console; the exit code.</summary>
         public int Run(string[] args)
         {
-            var env = ToolEnvironment.Console(out var registration);
-            using (registration)
-            {
-                return Run(args, env);
-            }
+            using var signals = ToolSignals.Register();
+            return Run(args, ToolEnvironment.Console(signals));
         }
 
         /// <summary>Runs the command <paramref name="args"/> name in <paramref name="env"/>; the exit code.</summary>
-        public int Run(string[] args, ToolEnvironment env) => ToolHost.Run(Build(env), Name, args, env.Out, env.Error);
+        public int Run(string[] args, ToolEnvironment env)
+        {
+            RootCommand root;
+            try
+            {
+                root = Build(env);
+            }
+            catch (Exception x)
+            {
+                return ToolErrors.Report(Name, x, env.Error, env.Signals);
+            }
+
+            return ToolHost.Run(root, Name, args, env.Out, env.Error, env.Signals);
+        }
 
         /// <summary>A usage error found after parsing: one line and exit code 2.</summary>
         internal int UsageError(ToolEnvironment env, string message)

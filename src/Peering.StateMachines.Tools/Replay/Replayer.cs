@@ -21,6 +21,12 @@ public sealed record ReplayReport(int Files, long Traces, long Steps, TimeSpan E
     /// <summary>The replay's observer stopped it before the end of its input.</summary>
     public bool Stopped { get; init; }
 
+    /// <summary>Cancelled (a signal) before the end of its input.</summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>Every divergence, one per diverging input, in input order (with keep-going; otherwise at most the first).</summary>
+    public IReadOnlyList<Divergence> Divergences { get; init; } = Divergence is null ? [] : [Divergence];
+
     /// <summary>Steps per second.</summary>
     public double StepsPerSecond => Steps / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }
@@ -41,37 +47,60 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         private readonly StepEncoder _encoder = new();
         private readonly int _maxLineBytes;
         private readonly IReplayObserver? _observer;
+        private readonly CancellationToken _cancellation;
 
         /// <summary>A checking replayer, or a rewriting one when <paramref name="rewrite"/> is given.</summary>
         /// <param name="observer">Sees every agreeing step and every summary line, and may stop the replay.</param>
-        public Replayer(Stream? rewrite = null, int maxLineBytes = LineReader.DefaultMaxLineBytes, IReplayObserver? observer = null)
+        /// <param name="cancellation">Stops the replay between two lines (<see cref="ReplayReport.Interrupted"/>).</param>
+        public Replayer(Stream? rewrite = null, int maxLineBytes = LineReader.DefaultMaxLineBytes, IReplayObserver? observer = null, CancellationToken cancellation = default)
         {
             _rewrite = rewrite;
             _maxLineBytes = maxLineBytes;
             _observer = observer;
+            _cancellation = cancellation;
         }
 
-        /// <summary>Replays every source in order, stopping at the first divergence.</summary>
+        /// <summary>Replays every source in order, stopping at the first divergence (with <paramref name="keepGoing"/>, at the first of each input, then going on with the next).</summary>
         /// <exception cref="MalformedTraceException">An input is not a well-formed trace.</exception>
-        public ReplayReport Run(IReadOnlyList<TraceInput> sources)
+        public ReplayReport Run(IReadOnlyList<TraceInput> sources, bool keepGoing = false)
         {
             var clock = Stopwatch.StartNew();
             long steps = 0;
             long traces = 0;
             var files = 0;
+            var divergences = new List<Divergence>();
             foreach (var source in sources)
             {
+                if (_cancellation.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 files++;
                 var (fileSteps, fileTraces, divergence, stopped) = RunOne(source);
                 steps += fileSteps;
                 traces += fileTraces;
-                if (divergence is not null || stopped)
+                if (divergence is not null)
                 {
-                    return new ReplayReport(files, traces, steps, clock.Elapsed, divergence) { Stopped = stopped };
+                    divergences.Add(divergence);
+                }
+
+                if ((divergence is not null && !keepGoing) || stopped)
+                {
+                    return new ReplayReport(files, traces, steps, clock.Elapsed, divergences.FirstOrDefault())
+                    {
+                        Stopped = stopped && !_cancellation.IsCancellationRequested,
+                        Interrupted = stopped && _cancellation.IsCancellationRequested,
+                        Divergences = divergences,
+                    };
                 }
             }
 
-            return new ReplayReport(files, traces, steps, clock.Elapsed, null);
+            return new ReplayReport(files, traces, steps, clock.Elapsed, divergences.FirstOrDefault())
+            {
+                Interrupted = _cancellation.IsCancellationRequested,
+                Divergences = divergences,
+            };
         }
 
         private (long Steps, long Traces, Divergence? Divergence, bool Stopped) RunOne(TraceInput source)
@@ -81,6 +110,11 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             using var lines = new TraceLines(source, _maxLineBytes);
             while (lines.TryNext(out var line, out var at))
             {
+                if (_cancellation.IsCancellationRequested)
+                {
+                    return (sequence.TotalSteps, sequence.Traces, null, true);
+                }
+
                 // The header is read on the fast path, without the snapshots; anything unexpected goes
                 // to the full parse, which reports precisely what is wrong.
                 if (!TContract.TryReadTraceHeader(line, out var header))

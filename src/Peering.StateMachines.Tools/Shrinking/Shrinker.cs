@@ -23,6 +23,9 @@ public sealed record ShrinkOptions
     /// and the shrunk trace is the one it writes for the kept events. Null: the machine alone decides.
     /// </summary>
     public ExternalSettings? EventsDriver { get; init; }
+
+    /// <summary>Stops the search between two candidates (a signal); the best trace so far is kept.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>What a shrink did: the failure before and after, steps before and after, candidates tried, and the shrunk trace.</summary>
@@ -34,7 +37,11 @@ public sealed record ShrinkResult(
     int Tests,
     bool BudgetExhausted,
     TimeSpan Elapsed,
-    byte[] Trace);
+    byte[] Trace)
+{
+    /// <summary>Stopped by <see cref="ShrinkOptions.Cancellation"/> before the search ended.</summary>
+    public bool Interrupted { get; init; }
+}
 
 /// <summary>The input trace does not fail: nothing to shrink.</summary>
 public sealed class NothingToShrinkException(string message) : Exception(message);
@@ -104,7 +111,10 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             }
 
             var shrunk = oracle.Evaluate(current) ?? throw new InvalidOperationException("the shrunk trace no longer fails");
-            return new ShrinkResult(oracle.Original, shrunk, events.Count, current.Count, search.Tests, search.Exhausted, clock.Elapsed, oracle.Write(current));
+            return new ShrinkResult(oracle.Original, shrunk, events.Count, current.Count, search.Tests, search.Exhausted, clock.Elapsed, oracle.Write(current))
+            {
+                Interrupted = _options.Cancellation.IsCancellationRequested,
+            };
         }
 
         // The input once (it may be standard input), checked line by line, kept at the same line
@@ -308,7 +318,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                     return known;
                 }
 
-                if (Tests >= options.MaxTests || clock.Elapsed > options.MaxTime)
+                if (Tests >= options.MaxTests || clock.Elapsed > options.MaxTime || options.Cancellation.IsCancellationRequested)
                 {
                     Exhausted = true;
                     return null;

@@ -81,7 +81,7 @@ public sealed class ExplorationWorld : IExplorationWorld<PgSnapshot, PgEvent>
     public void AddEvents(PgSnapshot snapshot, List<PgEvent> events) => _alphabet.AddEvents(snapshot, events);
 
     /// <summary>A one-line description, as the explore report's header gives it.</summary>
-    public override string ToString() => $"profile {Profile.Name()}, {Osds} OSDs, {Objects} object(s), lengths 0..{MaxLength}";
+    public override string ToString() => $"profile {Profile.Name()}, {Osds} OSDs, {Objects} {(Objects == 1 ? "object" : "objects")}, lengths 0..{MaxLength}";
 
     private List<PgEvent> BuildInitialEvents()
     {

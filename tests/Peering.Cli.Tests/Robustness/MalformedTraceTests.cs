@@ -114,7 +114,7 @@ public sealed class MalformedTraceTests : IDisposable
         var run = PeeringProcess.Run(["replay", path]);
         Assert.Equal("", run.Stderr);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.StartsWith($"replay ok: 1 files, {lines.Length - 1} steps in ", run.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"replay ok: 1 file, {lines.Length - 1} steps in ", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -129,13 +129,13 @@ public sealed class MalformedTraceTests : IDisposable
         var run = PeeringProcess.Run(["replay", path]);
         Assert.Equal("", run.Stderr);
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.StartsWith($"replay ok: 1 files, {a.Length - 1 + b.Length - 1 + c.Length - 1} steps in ", run.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"replay ok: 1 file, {a.Length - 1 + b.Length - 1 + c.Length - 1} steps in ", run.Stdout, StringComparison.Ordinal);
 
         // Gzip of the same stream.
         var gz = _files.WriteBytes("stream.jsonl.gz", MalformedCases.Gzip(File.ReadAllBytes(path)));
         var zipped = PeeringProcess.Run(["replay", gz]);
         Assert.Equal(ExitCodes.Ok, zipped.ExitCode);
-        Assert.StartsWith($"replay ok: 1 files, {a.Length - 1 + b.Length - 1 + c.Length - 1} steps in ", zipped.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"replay ok: 1 file, {a.Length - 1 + b.Length - 1 + c.Length - 1} steps in ", zipped.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

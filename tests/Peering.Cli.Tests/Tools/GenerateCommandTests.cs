@@ -42,7 +42,6 @@ public sealed class GenerateCommandTests
 
     [Theory]
     [InlineData("0", 1)]
-    [InlineData("-3", 1)]
     [InlineData("1", 2)]
     [InlineData("49", 50)]
     public void Below_50_events_the_count_is_exact(string events, int stepLines)
@@ -51,6 +50,17 @@ public sealed class GenerateCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(stepLines + 1, Lines(run).Length);
         Assert.Equal(stepLines, Json(Lines(run)[^1]).GetProperty("events").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("-5", "peering: --events -5: must be at least 0")]
+    [InlineData("x", "peering: --events x: expected a whole number")]
+    public void An_event_bound_out_of_range_is_one_usage_line_naming_the_option(string events, string line)
+    {
+        var run = PeeringProcess.Run(["generate", "--events", events]);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal([line, "Run 'peering --help' for usage."], run.ErrorLines);
+        Assert.Equal("", run.Stdout);
     }
 
     [Fact]

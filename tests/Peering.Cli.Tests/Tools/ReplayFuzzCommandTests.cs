@@ -225,7 +225,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
     [InlineData("--against", "cat 'x", "unbalanced ' quote")]
     [InlineData("--against", "{seed} x", "the program name cannot hold a placeholder")]
     [InlineData("--against", "no-such-program-on-path", "no-such-program-on-path not found on PATH")]
-    [InlineData("--timeout", "0", "--timeout and --max-output-mb must be positive")]
+    [InlineData("--timeout", "0", "peering: --timeout 0: must be a number of seconds more than 0")]
     [InlineData("--events-of", "x.jsonl", "--events-of needs --events-driver")]
     public void Bad_options_are_usage_errors(string option, string value, string message)
     {

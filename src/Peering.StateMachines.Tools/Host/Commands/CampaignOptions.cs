@@ -11,7 +11,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         {
             Profile = new Option<string>("--profile") { Description = "Event mix", DefaultValueFactory = _ => host.FuzzProfile! };
             Profile.AcceptOnlyFromAmong([.. host.Events!.Profiles]);
-            Cycles = new Option<long>("--cycles") { Description = cyclesDescription, DefaultValueFactory = _ => 64 };
+            Cycles = new Option<long>("--cycles") { Description = cyclesDescription, DefaultValueFactory = _ => 64 }.InRange(1L, long.MaxValue);
             Range = new Option<long[]>("--event-range")
             {
                 Description = "Each cycle's --events bound is drawn from [MIN, MAX] (default 32 1024)",
@@ -19,9 +19,9 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 Arity = new ArgumentArity(2, 2),
                 AllowMultipleArgumentsPerToken = true,
             };
-            Events = new Option<long?>("--events") { Description = "Every cycle's --events bound (instead of --event-range)" };
+            Events = new Option<long?>("--events") { Description = "Every cycle's --events bound (instead of --event-range)" }.InRange(0L, long.MaxValue);
             Seed = new Option<ulong>("--seed") { Description = "Campaign seed; each cycle's seed is derived from it", DefaultValueFactory = _ => 42 };
-            Jobs = new Option<int>("--jobs") { Description = "Threads (default: the processor count); results do not depend on it", DefaultValueFactory = _ => Environment.ProcessorCount };
+            Jobs = new Option<int>("--jobs") { Description = "Threads (default: the processor count); results do not depend on it", DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, OptionRules.MaxJobs) }.InRange(1, OptionRules.MaxJobs);
             Stop = new Option<bool>("--stop-on-first-failure") { Description = "Stop at the first failing cycle (the lowest failing index)" };
             Save = new Option<string?>("--save-failure-traces") { Description = "Write each failing cycle's trace and failures.json here", HelpName = "DIR" };
             Shard = new Option<string?>("--shard") { Description = "Run shard K of N: the cycles whose index mod N is K-1", HelpName = "K/N" };
@@ -85,12 +85,6 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             if (min < 0 || min > max)
             {
                 host.UsageError(env, $"--event-range {min} {max}: need 0 <= MIN <= MAX");
-                return null;
-            }
-
-            if (r.GetValue(Cycles) < 1 || r.GetValue(Jobs) < 1)
-            {
-                host.UsageError(env, "--cycles and --jobs must be at least 1");
                 return null;
             }
 

@@ -19,7 +19,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         {
             var setup = host.Exploration!;
             var depth = new Option<int>("--depth") { HelpName = "N", Description = "Events explored after each initial configuration (0 to 64)", DefaultValueFactory = _ => 8 };
-            var jobs = new Option<int>("--jobs") { HelpName = "N", Description = "Worker threads (the default is the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+            var jobs = new Option<int>("--jobs") { HelpName = "N", Description = "Worker threads (the default is the number of cores)", DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, OptionRules.MaxJobs) }.InRange(1, OptionRules.MaxJobs);
             var json = new Option<string?>("--json") { Description = "Also write the report as JSON to FILE", HelpName = "FILE" };
             var maxStates = new Option<long>("--max-states")
             {
@@ -89,6 +89,9 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <summary><c>--merge</c>: the merged report of the shards' JSON reports; exit 3 naming the file and field of one that cannot be merged.</summary>
         public static int Merge(Host host, ToolEnvironment env, IReadOnlyList<string> reports, string? jsonPath)
         {
+            // Before anything is read: the merged report must not replace one of the shards'.
+            PendingFile.RefuseInput(env.FileSystem, "--json", jsonPath, reports);
+            using var json = jsonPath is null ? null : PendingFile.Create(env.FileSystem, jsonPath, env.OpenStandardOutput);
             ExploreReport<TSnapshot, TEvent> report;
             try
             {
@@ -100,67 +103,58 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return ExitCodes.Malformed;
             }
 
-            env.Out.WriteLine($"explore --merge: {reports.Count} shard report(s)");
-            return Finish(host, env, report, jsonPath);
+            env.Out.WriteLine($"explore --merge: {ToolText.Count(reports.Count, "shard report")}");
+            return Finish(env, report, json);
         }
 
         /// <summary>Runs an exploration (or one shard of it), prints the report, progress and errors; the exit code.</summary>
         public static int Run(Host host, ToolEnvironment env, IExplorationWorld<TSnapshot, TEvent> world, ExploreSpec spec, string? jsonPath, ExplorationShard? shard = null)
         {
+            // The outputs are opened (as temporary files) before the run, so an unwritable one is said at once, not after it.
+            PendingFile.RefuseInput(env.FileSystem, "--json", jsonPath, [spec.TracePath]);
+            using var json = jsonPath is null ? null : PendingFile.Create(env.FileSystem, jsonPath, env.OpenStandardOutput);
+            using var trace = PendingFile.Create(env.FileSystem, spec.TracePath, env.OpenStandardOutput);
             env.Out.WriteLine(
-                $"explore: {spec.World}, depth {spec.Depth}, {spec.Jobs} job(s), {world.InitialEvents.Count} initial configurations{(shard is { } s ? $", shard {s}" : string.Empty)}");
+                $"explore: {spec.World}, depth {spec.Depth}, {ToolText.Count(spec.Jobs, "job")}, {ToolText.Count(world.InitialEvents.Count, "initial configuration")}{(shard is { } s ? $", shard {s}" : string.Empty)}");
             var options = new ExplorationOptions
             {
                 MaxDepth = spec.Depth,
                 MaxStates = spec.MaxStates,
                 Jobs = spec.Jobs,
                 Shard = shard,
+                Cancellation = env.Cancellation,
                 Progress = p => env.Error.WriteLine(
-                    $"depth {p.Depth}: {p.NewStates} new, {p.DistinctStates} distinct, {p.Transitions} transitions, {p.Elapsed.TotalSeconds:F1} s"),
+                    $"depth {p.Depth}: {p.NewStates:N0} new, {p.DistinctStates:N0} distinct, {p.Transitions:N0} transitions, {p.Elapsed.TotalSeconds:F1} s"),
             };
             var result = Exploration.Run(world, options);
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             var report = new ExploreReport<TSnapshot, TEvent>(spec, result, peak);
 
+            // Only a counterexample replaces the trace file; otherwise an old one stays as it was.
             if (result.Violation is { } violation)
             {
-                try
-                {
-                    using var file = File.Create(spec.TracePath);
-                    Exploration.WriteTrace(file, violation.Steps);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    env.Error.WriteLine($"{host.Name}: cannot write the counterexample trace: {e.Message}");
-                    return ExitCodes.Output;
-                }
+                Exploration.WriteTrace(trace.Stream, violation.Steps);
+                trace.Commit();
             }
 
-            return Finish(host, env, report, jsonPath);
+            return Finish(env, report, json);
         }
 
         // Prints the report, writes the JSON; the exit code of its status.
-        private static int Finish(Host host, ToolEnvironment env, ExploreReport<TSnapshot, TEvent> report, string? jsonPath)
+        private static int Finish(ToolEnvironment env, ExploreReport<TSnapshot, TEvent> report, PendingFile? json)
         {
             report.WriteText(env.Out);
-            if (jsonPath is not null)
+            if (json is not null)
             {
-                try
-                {
-                    using var file = File.Create(jsonPath);
-                    report.WriteJson(file);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    env.Error.WriteLine($"{host.Name}: cannot write the JSON report: {e.Message}");
-                    return ExitCodes.Output;
-                }
+                report.WriteJson(json.Stream);
+                json.Commit();
             }
 
             return report.Status switch
             {
                 ExplorationStatus.Completed => ExitCodes.Ok,
                 ExplorationStatus.Violation => ExitCodes.Failure,
+                ExplorationStatus.Interrupted => ExitCodes.Interrupted,
                 _ => ExitCodes.StateBound,
             };
         }

@@ -69,6 +69,8 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <summary>Runs <paramref name="campaign"/> under the progress display, printing the header, each failure and the summary; the exit code.</summary>
         public static int Run(Host host, ToolEnvironment env, Campaign campaign, string header, string command, string? failureDirectory, string? jsonPath, CancellationToken cancellation)
         {
+            // Opened (as a temporary file) before the campaign, so an unwritable --json is said at once, not after it.
+            using var json = jsonPath is null ? null : PendingFile.Create(env.FileSystem, jsonPath, env.OpenStandardOutput);
             var display = new ProgressDisplay(() => CampaignText.Progress(campaign.Progress, command), env);
             env.Out.WriteLine(header);
             campaign.FailureFound += record => display.Print(CampaignText.Failure(record, failureDirectory));
@@ -78,12 +80,15 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 summary = campaign.Run(cancellation);
             }
 
-            return Report(host, env, summary, jsonPath);
+            return Report(host, env, summary, json);
         }
 
         /// <summary>Merges the summaries at <paramref name="paths"/> (of the format <paramref name="format"/>) and reports them; the exit code.</summary>
         public static int Merge(Host host, ToolEnvironment env, string[] paths, string? jsonPath, string format)
         {
+            // Before anything is read: the merged summary must not replace one of the shards'.
+            PendingFile.RefuseInput(env.FileSystem, "--json", jsonPath, paths);
+            using var json = jsonPath is null ? null : PendingFile.Create(env.FileSystem, jsonPath, env.OpenStandardOutput);
             CampaignSummary merged;
             try
             {
@@ -94,17 +99,17 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return host.UsageError(env, $"--merge: {x.Message}");
             }
 
-            env.Out.WriteLine($"merged {paths.Length} summaries: shards {string.Join(",", merged.Shards)} of {merged.ShardCount}{(merged.Complete ? " (complete)" : " (incomplete)")}");
+            env.Out.WriteLine($"merged {ToolText.Count(paths.Length, "summary", "summaries")}: shards {string.Join(",", merged.Shards)} of {merged.ShardCount}{(merged.Complete ? " (complete)" : " (incomplete)")}");
             foreach (var failure in merged.Failures)
             {
                 env.Out.WriteLine(CampaignText.Failure(failure, null));
             }
 
-            return Report(host, env, merged, jsonPath);
+            return Report(host, env, merged, json);
         }
 
         /// <summary>Prints the summary line, writes the JSON summary; the exit code of the campaign.</summary>
-        public static int Report(Host host, ToolEnvironment env, CampaignSummary summary, string? jsonPath)
+        public static int Report(Host host, ToolEnvironment env, CampaignSummary summary, PendingFile? json)
         {
             env.Out.WriteLine(CampaignText.Summary(summary));
             if (summary.OutputError is not null)
@@ -112,11 +117,12 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 env.Error.WriteLine($"{host.Name}: {summary.OutputError}");
             }
 
-            if (jsonPath is not null)
+            if (json is not null)
             {
                 try
                 {
-                    AtomicFile.Write(env.FileSystem, jsonPath, summary.ToJson());
+                    json.Write(summary.ToJson());
+                    json.Commit();
                 }
                 catch (OutputException x)
                 {

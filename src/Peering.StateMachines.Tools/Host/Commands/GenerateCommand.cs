@@ -13,7 +13,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             var profile = new Option<string>("--profile") { Description = "Event mix", DefaultValueFactory = _ => host.GenerateProfile! };
             profile.AcceptOnlyFromAmong([.. source.Profiles]);
             var seed = new Option<ulong>("--seed") { Description = "Random seed (a full 64-bit value; echoed in the summary line)", DefaultValueFactory = _ => 42 };
-            var events = new Option<long>("--events") { Description = "Bound on the number of events (the event source says how it reads it)", DefaultValueFactory = _ => 30 };
+            var events = new Option<long>("--events") { Description = "Bound on the number of events (the event source says how it reads it)", DefaultValueFactory = _ => 30 }.InRange(0L, long.MaxValue);
             var command = new Command("generate", "Generate one random trace to standard output") { profile, seed, events };
             command.SetAction(result =>
             {

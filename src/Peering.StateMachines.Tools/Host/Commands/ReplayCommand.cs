@@ -14,22 +14,24 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             {
                 Description = "Trace files (.jsonl, .jsonl.gz), directories of them, or - for standard input",
                 Arity = ArgumentArity.OneOrMore,
-            };
+            }.NoOptions();
             var rewrite = new Option<string?>("--rewrite")
             {
                 Description = "Write the trace this machine produces from the same events to OUT (- for standard output; .gz compresses) instead of checking",
                 HelpName = "OUT",
             };
+            var keepGoing = new Option<bool>("--keep-going") { Description = "Check every input and report every diverging file, not only the first" };
             var command = new Command("replay", "Replay-check traces: re-execute each step and compare with what the trace says")
             {
                 paths,
                 rewrite,
+                keepGoing,
             };
-            command.SetAction(result => Run(host, env, result.GetValue(paths)!, result.GetValue(rewrite)));
+            command.SetAction(result => Run(host, env, result.GetValue(paths)!, result.GetValue(rewrite), result.GetValue(keepGoing)));
             return command;
         }
 
-        private static int Run(Host host, ToolEnvironment env, string[] paths, string? rewritePath)
+        private static int Run(Host host, ToolEnvironment env, string[] paths, string? rewritePath, bool keepGoing)
         {
             IReadOnlyList<TraceInput> sources;
             try
@@ -41,43 +43,51 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return host.UsageError(env, e.Message);
             }
 
-            Stream? rewrite = null;
+            // Before anything is written: rewriting a trace onto itself would destroy it.
+            PendingFile.RefuseInput(env.FileSystem, "--rewrite", rewritePath, sources.Select(s => s.Name));
+            using var output = rewritePath is null ? null : PendingFile.Create(env.FileSystem, rewritePath, env.OpenStandardOutput);
+            Stream? rewrite = output is null ? null
+                : rewritePath!.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(output.Stream, CompressionLevel.Optimal, leaveOpen: true)
+                : output.Stream;
+            ReplayReport report;
             try
             {
-                rewrite = rewritePath switch
-                {
-                    null => null,
-                    "-" => env.OpenStandardOutput(),
-                    _ when rewritePath.EndsWith(".gz", StringComparison.Ordinal) => new GZipStream(File.Create(rewritePath), CompressionLevel.Optimal),
-                    _ => File.Create(rewritePath),
-                };
                 var buffered = rewrite is null ? null : new BufferedStream(rewrite, 1 << 16);
-                var report = new Replayer(buffered).Run(sources);
+                report = new Replayer(buffered, cancellation: env.Cancellation).Run(sources, keepGoing);
                 buffered?.Flush();
-                if (report.Divergence is { } divergence)
+                if (rewrite is GZipStream)
                 {
-                    env.Out.WriteLine($"divergence at {divergence}");
+                    rewrite.Dispose();
                 }
-
-                var summary = $"{report.Files} files, {report.Steps} steps in {report.Elapsed.TotalSeconds:F2} s ({report.StepsPerSecond:F0} steps/s)";
-                (rewritePath == "-" ? env.Error : env.Out).WriteLine(
-                    report.Divergence is null ? (rewritePath is null ? $"replay ok: {summary}" : $"rewrote {summary}") : $"replay failed: {summary}");
-                return report.Divergence is null ? ExitCodes.Ok : ExitCodes.Failure;
             }
             catch (MalformedTraceException e)
             {
                 env.Error.WriteLine(e.Message);
                 return ExitCodes.Malformed;
             }
-            catch (IOException e)
+            catch (Exception x) when (PendingFile.IsWriteError(x) && output is not null && x is not InputException)
             {
-                env.Error.WriteLine($"{host.Name}: {e.Message}");
-                return ExitCodes.Output;
+                throw new OutputException($"cannot write {rewritePath}: {PendingFile.Reason(x)}", x);
             }
-            finally
+
+            // An interrupted or diverging rewrite is not a trace of the input: the old output stays.
+            if (output is not null && report.Divergences.Count == 0 && !report.Interrupted)
             {
-                rewrite?.Dispose();
+                output.Commit();
             }
+
+            foreach (var divergence in report.Divergences)
+            {
+                env.Out.WriteLine($"divergence at {divergence}");
+            }
+
+            var summary = $"{ToolText.Count(report.Files, "file")}, {ToolText.Count(report.Steps, "step")} in {report.Elapsed.TotalSeconds:F2} s ({report.StepsPerSecond:N0} steps/s)";
+            var verdict = report.Divergences.Count > 0 ? $"replay failed: {(keepGoing ? $"{ToolText.Count(report.Divergences.Count, "file")} diverge; " : "")}{summary}"
+                : report.Interrupted ? $"replay interrupted: {summary}"
+                : rewritePath is null ? $"replay ok: {summary}"
+                : $"rewrote {summary}";
+            (rewritePath == "-" ? env.Error : env.Out).WriteLine(verdict);
+            return report.Divergences.Count > 0 ? ExitCodes.Failure : report.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
         }
     }
 }

@@ -39,7 +39,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             var options = new CampaignOptions(host, "Cycles in the campaign (each a run of the external program)");
 
             // A job is a pipeline, the program writing while this process replays: two per core keep both busy.
-            options.Jobs.DefaultValueFactory = _ => 2 * Environment.ProcessorCount;
+            options.Jobs.DefaultValueFactory = _ => Math.Min(2 * Environment.ProcessorCount, OptionRules.MaxJobs);
             options.Jobs.Description = "Cycles run at once (default: twice the processor count); results do not depend on it";
             var against = new Option<string?>("--against")
             {
@@ -63,12 +63,12 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             {
                 Description = "Seconds a cycle's program may run before it is killed and the cycle fails",
                 DefaultValueFactory = _ => DefaultLimits.Timeout.TotalSeconds,
-            };
+            }.Seconds();
             var maxOutput = new Option<long>("--max-output-mb")
             {
                 Description = "MiB a cycle's program may write before it is killed and the cycle fails",
                 DefaultValueFactory = _ => DefaultLimits.MaxOutputBytes >> 20,
-            };
+            }.InRange(1L, long.MaxValue >> 20);
             var command = new Command("replay-fuzz", "Run a differential campaign: an external program writes each cycle's trace, and every step is replay-checked against this machine");
             options.AddTo(command, against, driver, eventsOf, timeout, maxOutput);
             foreach (var (alias, name) in setup.Aliases)
@@ -171,7 +171,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <summary>A minute and a GiB: far beyond what a correct program needs for a trace of --events 32768 (about 90 MB in a fraction of a second).</summary>
         public static ExternalLimits DefaultLimits { get; } = new(TimeSpan.FromSeconds(60), 1L << 30);
 
-        /// <summary>Runs the campaign of <paramref name="cycles"/> and reports it; the exit code (143 when SIGTERM ended it without a failure).</summary>
+        /// <summary>Runs the campaign of <paramref name="cycles"/> and reports it; the exit code (the host makes an interruption 128 + the signal).</summary>
         public static int Run(Host host, ToolEnvironment env, ExternalCycles cycles, int jobs, string? failureDirectory, string? jsonPath)
         {
             if (!FuzzCommand.TryOpenStore(host, env, failureDirectory, out var store))
@@ -179,29 +179,9 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return ExitCodes.Output;
             }
 
-            // SIGTERM stops the campaign as Ctrl-C does (the programs are killed, the summary printed).
-            using var terminated = new CancellationTokenSource();
-            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(env.Cancellation, terminated.Token);
-            using var signal = OnSigterm(terminated);
+            // A signal stops the campaign as Ctrl-C does (the programs are killed, the summary printed); the host gives its exit code.
             var campaign = new Campaign(cycles.Settings, cycles, store, jobs);
-            var exit = FuzzCommand.Run(host, env, campaign, Header(cycles, campaign.Jobs), "replay-fuzz", failureDirectory, jsonPath, cancellation.Token);
-            return exit == ExitCodes.Interrupted && terminated.IsCancellationRequested ? ExitCodes.Terminated : exit;
-        }
-
-        private static PosixSignalRegistration? OnSigterm(CancellationTokenSource terminated)
-        {
-            try
-            {
-                return PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-                {
-                    context.Cancel = true;
-                    terminated.Cancel();
-                });
-            }
-            catch (PlatformNotSupportedException)
-            {
-                return null;
-            }
+            return FuzzCommand.Run(host, env, campaign, Header(cycles, campaign.Jobs), "replay-fuzz", failureDirectory, jsonPath, env.Cancellation);
         }
 
         private static string Header(ExternalCycles cycles, int jobs)

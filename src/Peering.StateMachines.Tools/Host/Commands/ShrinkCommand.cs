@@ -9,10 +9,10 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
     {
         public static Command Create(Host host, ToolEnvironment env)
         {
-            var trace = new Argument<string>("trace") { Description = "A failing trace (.jsonl, .jsonl.gz, or - for standard input)" };
+            var trace = new Argument<string>("trace") { Description = "A failing trace (.jsonl, .jsonl.gz, or - for standard input)" }.NoOptions();
             var output = new Option<string>("--output", "-o") { Description = "Where to write the shrunk trace (- for standard output)", Required = true, HelpName = "OUT" };
-            var maxTests = new Option<int>("--max-tests") { Description = "Try at most this many candidate traces", DefaultValueFactory = _ => 100_000 };
-            var maxSeconds = new Option<double>("--max-seconds") { Description = "Stop shrinking after this long, keeping the best trace so far", DefaultValueFactory = _ => 300 };
+            var maxTests = new Option<int>("--max-tests") { Description = "Try at most this many candidate traces", DefaultValueFactory = _ => 100_000 }.InRange(1, int.MaxValue);
+            var maxSeconds = new Option<double>("--max-seconds") { Description = "Stop shrinking after this long, keeping the best trace so far", DefaultValueFactory = _ => 300 }.Seconds();
             var (require, aliases) = RequireOptions(host);
             var driver = new Option<string?>("--events-driver")
             {
@@ -69,10 +69,13 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return host.UsageError(env, $"{path}: shrink takes one trace file");
             }
 
+            // Before anything runs: the output must be writable, and must not be the trace shrunk.
+            PendingFile.RefuseInput(env.FileSystem, "--output", outputPath, [inputs[0].Name]);
+            using var output = PendingFile.Create(env.FileSystem, outputPath, env.OpenStandardOutput);
             ShrinkResult result;
             try
             {
-                result = new Shrinker(options).Shrink(inputs[0]);
+                result = new Shrinker(options with { Cancellation = env.Cancellation }).Shrink(inputs[0]);
             }
             catch (MalformedTraceException e)
             {
@@ -86,28 +89,13 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             }
 
             var report = outputPath == "-" ? env.Error : env.Out;
-            try
-            {
-                if (outputPath == "-")
-                {
-                    using var stdout = env.OpenStandardOutput();
-                    stdout.Write(result.Trace);
-                }
-                else
-                {
-                    AtomicFile.Write(env.FileSystem, outputPath, result.Trace);
-                }
-            }
-            catch (OutputException e)
-            {
-                env.Error.WriteLine($"{host.Name}: {e.Message}");
-                return ExitCodes.Output;
-            }
+            output.Write(result.Trace);
+            output.Commit();
 
             report.WriteLine($"failure: {result.Original}");
             report.WriteLine($"shrunk {result.OriginalSteps} steps to {result.KeptSteps} ({result.Tests} candidates tried in {result.Elapsed.TotalSeconds:F1} s{(result.BudgetExhausted ? ", budget exhausted" : "")}): {result.Shrunk.Describe()}");
             report.WriteLine($"wrote {(outputPath == "-" ? "standard output" : outputPath)}");
-            return ExitCodes.Ok;
+            return result.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
         }
     }
 }

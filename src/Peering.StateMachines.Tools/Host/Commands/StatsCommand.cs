@@ -13,7 +13,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             {
                 Description = "Trace files (.jsonl, .jsonl.gz), directories of them, or - for standard input",
                 Arity = ArgumentArity.OneOrMore,
-            };
+            }.NoOptions();
             var json = new Option<bool>("--json") { Description = "Write the histograms as JSON instead of a table" };
             var command = new Command("stats", "Histograms of traces: event types, effect types and (from_state, to_state) transitions")
             {

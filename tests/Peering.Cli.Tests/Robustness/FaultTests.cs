@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Peering.TestSupport;
+
+namespace Peering.Cli.Tests.Robustness;
+
+/// <summary>
+/// Faults around the trace parser, as the peering process meets them (issue 12): outputs that must
+/// not destroy data, write errors, signals, and options checked before any work starts. Each runs
+/// the real CLI as a child process; the rules are in README "Exit codes" and docs/trace-input.md.
+/// </summary>
+public sealed class FaultTests : IDisposable
+{
+    private readonly TraceFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private string Trace() => _files.Write("t.jsonl", TraceFiles.Lines);
+
+    // A trace cut in the middle of its fifth line: malformed only there, after four good lines were rewritten.
+    private string Malformed()
+    {
+        var lines = TraceFiles.Lines.ToArray();
+        lines[4] = lines[4][..(lines[4].Length / 2)];
+        return _files.Write("malformed.jsonl", lines);
+    }
+
+    private string[] LeftInDirectory() => [.. Directory.EnumerateFileSystemEntries(_files.Directory).Select(Path.GetFileName).Order()!];
+
+    private static void OneLineNoStackTrace(CliRun run)
+    {
+        Assert.Single(run.ErrorLines, l => !l.StartsWith("Run 'peering --help'", StringComparison.Ordinal) && !l.StartsWith("Cross-validation driver", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", run.Stderr);
+        Assert.DoesNotContain("Exception", run.Stderr);
+    }
+
+    [Fact]
+    public void A_rewrite_onto_its_own_input_is_refused_before_anything_is_opened()
+    {
+        var trace = Trace();
+        var before = File.ReadAllBytes(trace);
+        var run = PeeringProcess.Run(["replay", trace, "--rewrite", trace]);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.StartsWith($"peering: --rewrite {trace}: is also an input", run.ErrorLines[0]);
+        Assert.Equal(before, File.ReadAllBytes(trace));
+        Assert.Equal(["t.jsonl"], LeftInDirectory());
+    }
+
+    [PosixFact]
+    public void An_output_that_is_a_link_to_an_input_is_refused_too()
+    {
+        var trace = Trace();
+        var link = Path.Combine(_files.Directory, "link.jsonl");
+        File.CreateSymbolicLink(link, trace);
+        var before = File.ReadAllBytes(trace);
+        var run = PeeringProcess.Run(["replay", trace, "--rewrite", link]);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal(before, File.ReadAllBytes(trace));
+    }
+
+    [Fact]
+    public void A_directory_as_output_is_refused_and_left_as_it_was()
+    {
+        var trace = Trace();
+        var directory = Directory.CreateDirectory(Path.Combine(_files.Directory, "out")).FullName;
+        var run = PeeringProcess.Run(["replay", trace, "--rewrite", directory]);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"peering: {directory}: is a directory, not an output file", run.ErrorLines[0]);
+        Assert.True(Directory.Exists(directory));
+    }
+
+    [PosixFact]
+    public void A_device_as_output_is_written_through_not_replaced()
+    {
+        var run = PeeringProcess.Run(["replay", Trace(), "--rewrite", "/dev/null"]);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.True(new FileInfo("/dev/null").Attributes.HasFlag(FileAttributes.Device) || File.Exists("/dev/null"));
+        Assert.Equal(0, new FileInfo("/dev/null").Length);
+    }
+
+    [Fact]
+    public void A_rewrite_of_a_malformed_input_leaves_the_old_output_untouched_and_no_temporary_file()
+    {
+        var old = _files.Write("old.jsonl", ["an earlier output"]);
+        var run = PeeringProcess.Run(["replay", Malformed(), "--rewrite", old]);
+        Assert.Equal(ExitCodes.Malformed, run.ExitCode);
+        Assert.Equal("an earlier output\n", File.ReadAllText(old));
+        Assert.Equal(["malformed.jsonl", "old.jsonl"], LeftInDirectory());
+    }
+
+    [Fact]
+    public void A_rewrite_is_complete_when_it_appears()
+    {
+        var trace = Trace();
+        var output = Path.Combine(_files.Directory, "out.jsonl");
+        var run = PeeringProcess.Run(["replay", trace, "--rewrite", output]);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Equal(File.ReadAllBytes(trace), File.ReadAllBytes(output));
+        Assert.Equal(["out.jsonl", "t.jsonl"], LeftInDirectory());
+    }
+
+    [Fact]
+    public void An_output_name_at_the_file_system_limit_of_255_bytes_still_gets_a_temporary_name()
+    {
+        var output = Path.Combine(_files.Directory, new string('n', 249) + ".jsonl");
+        var run = PeeringProcess.Run(["replay", Trace(), "--rewrite", output]);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.True(File.Exists(output));
+    }
+
+    [Fact]
+    public void An_unwritable_json_summary_is_said_before_the_campaign_runs()
+    {
+        var missing = Path.Combine(_files.Directory, "no-such-directory", "summary.json");
+        var clock = Stopwatch.StartNew();
+        var run = PeeringProcess.Run(["fuzz", "--cycles", "100000000", "--json", missing]);
+        Assert.Equal(ExitCodes.Output, run.ExitCode);
+        Assert.Equal($"peering: cannot write {missing}: no directory {Path.GetDirectoryName(missing)}", run.ErrorLines[0]);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the campaign ran before the output was checked");
+        Assert.Equal("", run.Stdout);
+    }
+
+    [PosixTheory]
+    [InlineData("generate --events 20")]
+    [InlineData("--help")]
+    [InlineData("--version")]
+    [InlineData("replay {trace}")]
+    public void A_full_standard_output_is_exit_4_and_one_line(string command)
+    {
+        var run = Shell($"{command.Replace("{trace}", Trace(), StringComparison.Ordinal)} > /dev/full");
+        Assert.Equal(ExitCodes.Output, run.ExitCode);
+        Assert.Contains("peering: cannot write standard output: No space left on device", run.ErrorLines);
+        OneLineNoStackTrace(run);
+    }
+
+    [PosixFact]
+    public void A_closed_standard_output_is_exit_4_and_one_line()
+    {
+        var run = Shell("generate --events 20 >&-");
+        Assert.Equal(ExitCodes.Output, run.ExitCode);
+        Assert.StartsWith("peering: cannot write standard output: ", run.ErrorLines[^1]);
+        OneLineNoStackTrace(run);
+    }
+
+    [PosixFact]
+    public void A_broken_pipe_stops_generating_at_once()
+    {
+        // Ten million events would take minutes; head takes 100 bytes and closes the pipe.
+        var clock = Stopwatch.StartNew();
+        var run = Shell("generate --events 10000000 | head -c 100 > /dev/null; exit ${PIPESTATUS[0]}", bash: true);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"generate kept going for {clock.Elapsed} after the pipe closed");
+        Assert.Equal(ExitCodes.Output, run.ExitCode);
+        Assert.Equal("peering: cannot write standard output: Broken pipe", run.ErrorLines[^1]);
+    }
+
+    [PosixFact]
+    public void A_file_size_limit_is_exit_4_and_the_old_output_stays()
+    {
+        // The runtime's W^X double mapping needs a file of its own, which ulimit -f would refuse.
+        var old = _files.Write("old.jsonl", ["an earlier output"]);
+        var run = Shell($"replay {Trace()} --rewrite {old}", limitKb: 8);
+        Assert.Equal(ExitCodes.Output, run.ExitCode);
+        Assert.Equal($"peering: cannot write {old}: File too large (the file-size limit, ulimit -f)", run.ErrorLines[^1]);
+        Assert.Equal("an earlier output\n", File.ReadAllText(old));
+        Assert.Equal(["old.jsonl", "t.jsonl"], LeftInDirectory());
+    }
+
+    [Theory]
+    [InlineData(new[] { "replay", "--json", "x" }, "peering: unknown option '--json' (a file of that name is ./--json)")]
+    [InlineData(new[] { "generate", "--events", "-5" }, "peering: --events -5: must be at least 0")]
+    [InlineData(new[] { "fuzz", "--jobs", "100000" }, "peering: --jobs 100000: must be 1 to 256")]
+    [InlineData(new[] { "fuzz", "--cycles", "0" }, "peering: --cycles 0: must be at least 1")]
+    [InlineData(new[] { "shrink", "x.jsonl", "-o", "y.jsonl", "--max-seconds", "NaN" }, "peering: --max-seconds NaN: must be a number of seconds more than 0 and at most 1000000000")]
+    [InlineData(new[] { "shrink", "x.jsonl", "-o", "y.jsonl", "--max-seconds", "Infinity" }, "peering: --max-seconds Infinity: must be a number of seconds more than 0 and at most 1000000000")]
+    [InlineData(new[] { "fuzz", "--seed", "-1" }, "peering: --seed -1: expected a whole number from 0 to 18446744073709551615")]
+    [InlineData(new[] { "explore", "--jobs", "0" }, "peering: --jobs 0: must be 1 to 256")]
+    public void A_bad_option_is_one_usage_line_naming_it_as_typed(string[] args, string line)
+    {
+        var run = PeeringProcess.Run(args);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal([line, "Run 'peering --help' for usage."], run.ErrorLines);
+        Assert.DoesNotContain("System.", run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public void Control_characters_in_an_echoed_value_are_escaped()
+    {
+        var run = PeeringProcess.Run(["generate", "--events", "\u001b[31m"]);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.DoesNotContain('\u001b', run.Stderr);
+        Assert.Contains("\\u001b[31m", run.ErrorLines[0]);
+    }
+
+    public static TheoryData<int, string> Signals => new() { { 2, "SIGINT" }, { 15, "SIGTERM" }, { 1, "SIGHUP" } };
+
+    [PosixTheory]
+    [MemberData(nameof(Signals))]
+    public async Task A_signal_stops_a_campaign_with_its_summary_written_and_128_plus_the_signal(int signal, string name)
+    {
+        var json = Path.Combine(_files.Directory, "summary.json");
+        using var process = PeeringProcess.Start(["fuzz", "--cycles", "100000000", "--json", json]);
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.StartsWith("fuzz: lean-core", process.StandardOutput.ReadLine());
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        Thread.Sleep(300);
+        Assert.Equal(0, Kill(process.Id, signal));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), $"the campaign did not stop after {name}");
+        Assert.Equal(128 + signal, process.ExitCode);
+        Assert.Contains("(interrupted)", await stdout);
+        Assert.True(JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("interrupted").GetBoolean());
+        Assert.Equal(["summary.json"], LeftInDirectory());
+        await stderr;
+    }
+
+    [PosixFact]
+    public async Task SIGTERM_stops_an_exploration_with_its_report_written()
+    {
+        var json = Path.Combine(_files.Directory, "explore.json");
+        using var process = PeeringProcess.Start(["explore", "--depth", "12", "--json", json]);
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.StartsWith("explore: ", process.StandardOutput.ReadLine());
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        Thread.Sleep(500);
+        Assert.Equal(0, Kill(process.Id, 15));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "explore did not stop after SIGTERM");
+        Assert.Equal(143, process.ExitCode);
+        Assert.Contains("result: INTERRUPTED", await stdout);
+        Assert.Equal("interrupted", JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("status").GetString());
+        Assert.Equal(["explore.json"], LeftInDirectory());
+        await stderr;
+    }
+
+    [PosixFact]
+    public async Task SIGTERM_stops_generate_at_once()
+    {
+        using var process = PeeringProcess.Start(["generate", "--events", "100000000"]);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var buffer = new char[4096];
+        Assert.True(process.StandardOutput.Read(buffer) > 0);
+        var drain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        Assert.Equal(0, Kill(process.Id, 15));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "generate did not stop after SIGTERM");
+        Assert.Equal(143, process.ExitCode);
+        Assert.Contains("peering: interrupted", await stderr);
+        await drain;
+    }
+
+    // Runs `peering ARGS` through a shell (redirections, pipes, a file-size limit).
+    private CliRun Shell(string args, int? limitKb = null, bool bash = false)
+    {
+        var peering = $"'{PeeringProcess.DotnetHost()}' '{PeeringProcess.Dll}'";
+        var script = (limitKb is { } kb ? $"export DOTNET_EnableWriteXorExecute=0; ulimit -f {kb}; " : "") + $"{peering} {args}";
+        var info = new ProcessStartInfo(bash ? "/bin/bash" : "/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _files.Directory };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{script} did not finish in time");
+        }
+
+        process.WaitForExit();
+        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+}
