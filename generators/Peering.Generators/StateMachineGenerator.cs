@@ -11,7 +11,7 @@ namespace Peering.Generators;
 /// <summary>
 /// The state-machine generator (docs/toolkit.md §2). Pipeline: attributed declarations are parsed
 /// into equatable specs (Parsing/ -> Model/), matched per machine into a <see cref="MachineModel"/>,
-/// and emitted (Emitters/). No symbol, syntax node, location or compilation outlives a parse step.
+/// and emitted (Emitters/); diagnostics are reported from outputs of their own. No symbol, syntax node, location or compilation outlives a parse step.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class StateMachineGenerator : IIncrementalGenerator
@@ -68,13 +68,20 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
                 all.Right))
             .WithTrackingName(TrackingNames.CompilationDeclarations);
 
-        var models = machines
+        var results = machines
             .Combine(decls)
             .WithTrackingName(TrackingNames.MachinesWithDeclarations)
             .Select(static (pair, cancellationToken) => MachineAssembler.Assemble(pair.Left, pair.Right, cancellationToken))
-            .WithTrackingName(TrackingNames.MachineModels);
+            .WithTrackingName(TrackingNames.MachineResults);
 
+        // The model and the diagnostics go to separate outputs (as System.Text.Json's generator does):
+        // a diagnostic that moves (its location is part of it) changes only the diagnostics, the
+        // model stays equal and no source is re-emitted.
+        var models = results.Select(static (r, _) => r.Model).WithTrackingName(TrackingNames.MachineModels);
         context.RegisterSourceOutput(models, static (spc, model) => Emit(spc, model));
+
+        var machineDiagnostics = results.Select(static (r, _) => r.Diagnostics).WithTrackingName(TrackingNames.MachineDiagnostics);
+        context.RegisterSourceOutput(machineDiagnostics, static (spc, diagnostics) => Report(spc, diagnostics));
 
         var predicateProblems = invariants.Collect()
             .Combine(checks.Collect())
@@ -83,34 +90,25 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
                 .Concat(all.Right.Select(c => c.Problem))
                 .Where(p => p is not null).Select(p => p!).ToEquatableArray())
             .WithTrackingName(TrackingNames.PredicateProblems);
-        context.RegisterSourceOutput(predicateProblems, static (spc, problems) =>
-        {
-            foreach (var problem in problems)
-            {
-                spc.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(problem));
-            }
-        });
+        context.RegisterSourceOutput(predicateProblems, static (spc, problems) => Report(spc, problems));
 
         var strayProblems = strayStates
             .Collect()
             .Select(static (all, _) => all.Where(static d => d is not null).Select(static d => d!).ToEquatableArray())
             .WithTrackingName(TrackingNames.StrayStateProblems);
-        context.RegisterSourceOutput(strayProblems, static (spc, problems) =>
+        context.RegisterSourceOutput(strayProblems, static (spc, problems) => Report(spc, problems));
+    }
+
+    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
         {
-            foreach (var problem in problems)
-            {
-                spc.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(problem));
-            }
-        });
+            context.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(diagnostic));
+        }
     }
 
     private static void Emit(SourceProductionContext context, MachineModel model)
     {
-        foreach (var diagnostic in model.Diagnostics)
-        {
-            context.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(diagnostic));
-        }
-
         var hint = (model.Namespace.Length == 0 ? "" : model.Namespace + ".") + model.Name;
         var full = !model.HasErrors;
         context.AddSource(hint + ".Machine.g.cs", MachineEmitter.Emit(model, full));

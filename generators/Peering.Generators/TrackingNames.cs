@@ -19,7 +19,9 @@ internal static class TrackingNames
     public const string InvariantsAndChecks = nameof(InvariantsAndChecks);
     public const string CompilationDeclarations = nameof(CompilationDeclarations);
     public const string MachinesWithDeclarations = nameof(MachinesWithDeclarations);
+    public const string MachineResults = nameof(MachineResults);
     public const string MachineModels = nameof(MachineModels);
+    public const string MachineDiagnostics = nameof(MachineDiagnostics);
     public const string PredicateProblems = nameof(PredicateProblems);
     public const string StrayStateProblems = nameof(StrayStateProblems);
     public const string SubtypeDeclarations = nameof(SubtypeDeclarations);
@@ -30,6 +32,6 @@ internal static class TrackingNames
     {
         MachineDeclarations, EventDeclarations, EffectDeclarations, InvariantDeclarations, CheckDeclarations, CheckContextDeclarations, StrayStates,
         AllEvents, AllEffects, AllInvariants, AllChecks, AllCheckContexts, EventsAndEffects, InvariantsAndChecks, CompilationDeclarations,
-        MachinesWithDeclarations, MachineModels, PredicateProblems, StrayStateProblems, SubtypeDeclarations, AllSubtypes,
+        MachinesWithDeclarations, MachineResults, MachineModels, MachineDiagnostics, PredicateProblems, StrayStateProblems, SubtypeDeclarations, AllSubtypes,
     };
 }

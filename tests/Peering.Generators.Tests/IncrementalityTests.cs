@@ -102,6 +102,41 @@ public sealed class IncrementalityTests
         Assert.NotEqual(first.GeneratedSources.Single(s => s.HintName.EndsWith(".Json.g.cs", StringComparison.Ordinal)).SourceText.ToString(), json);
     }
 
+    [Fact]
+    public void A_diagnostic_that_moves_is_reported_where_it_now_is_and_no_source_is_re_emitted()
+    {
+        // Minimal with a snapshot factory but no constructor taking the snapshot: the machine gets PSM014 (info) and every file but the contract.
+        var source = TestSources.Minimal.Replace(
+            "public SwitchEffect? Last { get; private set; }",
+            "public SwitchEffect? Last { get; private set; }\n\n    [SnapshotFactory]\n    public SwitchSnapshot Snapshot() => new(State);",
+            StringComparison.Ordinal);
+        var compilation = References.Compilation(source, Unrelated);
+        var (first, second) = RunTwice(compilation, c => ReplaceTree(c, 0, "// one line more: every declaration, and the diagnostic, moves down a line\n" + source));
+
+        var before = Assert.Single(first.Diagnostics);
+        var after = Assert.Single(second.Diagnostics);
+        Assert.Equal("PSM014", before.Id);
+        Assert.Equal("PSM014", after.Id);
+        Assert.Equal(before.Location.GetLineSpan().StartLinePosition.Line + 1, after.Location.GetLineSpan().StartLinePosition.Line);
+
+        // The diagnostics' step saw the move; the model's step did not, so the source output did not run again.
+        Assert.Contains(IncrementalStepRunReason.Modified, second.TrackedSteps[TrackingNames.MachineDiagnostics].SelectMany(s => s.Outputs).Select(o => o.Reason));
+        Assert.All(
+            second.TrackedSteps[TrackingNames.MachineModels].SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"the model's step was {o.Reason}"));
+        var sourceOutputs = second.TrackedOutputSteps.SelectMany(p => p.Value)
+            .Where(step => step.Inputs.Any(i => i.Source.Name == TrackingNames.MachineModels))
+            .ToList();
+        Assert.NotEmpty(sourceOutputs);
+        Assert.All(
+            sourceOutputs.SelectMany(step => step.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"the source output was {o.Reason}"));
+        Assert.Equal(5, second.GeneratedSources.Length);
+        Assert.Equal(
+            first.GeneratedSources.Select(s => s.SourceText.ToString()),
+            second.GeneratedSources.Select(s => s.SourceText.ToString()));
+    }
+
     private static readonly Type[] Forbidden =
     [
         typeof(Compilation), typeof(ISymbol), typeof(SyntaxNode), typeof(SyntaxTree), typeof(SyntaxReference),

@@ -292,15 +292,21 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
         }
     }
 
-    /// <summary>A fresh project that references Peering.Reducer steps the peering machine; the spec's aliases are opt-in.</summary>
+    /// <summary>
+    /// A fresh project that references Peering.Reducer steps the peering machine. The spec's aliases are
+    /// opt-in: without <c>PeeringReducerAliases</c> the name <c>OsdSet</c> is the project's own (a type
+    /// of that name would clash with a global alias); with it, <c>OsdSet</c> is the model's set.
+    /// </summary>
     [Fact]
-    public void The_reducer_package_steps_the_peering_machine()
+    public void The_reducer_package_steps_the_peering_machine_and_its_aliases_are_opt_in()
     {
         const string program = """
             using Peering.Machine;
 
             var step = PeeringMachine.Step(PgSnapshot.Fresh, new DeleteStart());
             Console.WriteLine($"states: {PeeringMachine.Definition.States.Length}, {step.From} -> {step.To}");
+
+            sealed class OsdSet;
             """;
         var project = Template("Sample.csproj").Replace("Peering.StateMachines.Tools", "Peering.Reducer", StringComparison.Ordinal);
         var sample = Sample("reducer", project, ("Program.cs", program));
@@ -310,6 +316,18 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
 
         // REDUCER.md: 12 states; DeleteStart from Initial moves to Deleting.
         Assert.Equal("states: 12, Initial -> Deleting", run.Output.Trim());
+
+        const string aliased = """
+            var osds = OsdSet.Of([3, -1, 2, 3]);
+            Console.WriteLine(string.Join(",", osds.ToArray()));
+            """;
+        var optedIn = Sample("reducer-aliases", project.Replace("</PropertyGroup>", "  <PeeringReducerAliases>true</PeeringReducerAliases>\n  </PropertyGroup>", StringComparison.Ordinal), ("Program.cs", aliased));
+        BuildClean(optedIn);
+        run = Dotnet.Run(optedIn, packed.NuGetPackages, TimeSpan.FromMinutes(1), Path.Combine(optedIn, "bin", "Debug", "net10.0", "Sample.dll"));
+        Assert.True(run.ExitCode == 0, run.Describe());
+
+        // MODEL.md §2: a set of OSD ids, each once, in ascending signed order.
+        Assert.Equal("-1,2,3", run.Output.Trim());
     }
 
     /// <summary>The README's quickstart shows the sample's files, character for character.</summary>

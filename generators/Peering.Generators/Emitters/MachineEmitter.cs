@@ -42,7 +42,7 @@ internal static class MachineEmitter
             EmitIndex(w, m, "EffectIndex", "effect", m.EffectBase, m.Effects, "effect", "Definition\"/>'s effects");
             w.Close();
         }
-        else if (m.Diagnostics.All(d => d.Id != "PSM006"))
+        else if (!m.NotPartial)
         {
             // The declarations have errors (reported): emit only what the machine's own code names,
             // so that the reported diagnostics are not buried under follow-on errors.

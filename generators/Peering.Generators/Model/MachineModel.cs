@@ -37,7 +37,12 @@ internal sealed record PredicateModel(string Name, string PropertyName, string C
 /// </summary>
 internal sealed record StepModel(bool Contract, string? Accepts, string? Apply, string? ContextFactory);
 
-/// <summary>Everything the emitters need for one machine, resolved and validated.</summary>
+/// <summary>
+/// Everything the emitters need for one machine, resolved and validated. It holds no diagnostic
+/// (they travel beside it, in <see cref="MachineResult"/>), so a diagnostic that only moves leaves
+/// the model equal and nothing is re-emitted. <paramref name="HasErrors"/>: some declaration is in
+/// error, so only the state enum is emitted; <paramref name="NotPartial"/>: not even that (PSM006).
+/// </summary>
 internal sealed record MachineModel(
     string Namespace,
     string Name,
@@ -56,8 +61,8 @@ internal sealed record MachineModel(
     string? SnapshotFactory,
     StepModel Step,
     EquatableArray<RecordSpec> Records,
-    EquatableArray<DiagnosticInfo> Diagnostics,
-    bool HasErrors)
+    bool HasErrors,
+    bool NotPartial)
 {
     public string StateEnumTypeName => Namespace.Length == 0 ? "global::" + StateEnumName : "global::" + Namespace + "." + StateEnumName;
 
@@ -77,3 +82,6 @@ internal sealed record MachineModel(
 
     private string Qualify(string name) => Namespace.Length == 0 ? "global::" + name : "global::" + Namespace + "." + name;
 }
+
+/// <summary>What assembling a machine yields: the model the emitters read and the diagnostics to report, split apart by the generator's pipeline.</summary>
+internal sealed record MachineResult(MachineModel Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -9,11 +9,11 @@ namespace Peering.Generators.Parsing;
 /// <summary>
 /// Matches a machine's declarations with the compilation's events, effects, invariants and checks,
 /// resolves every type named in its attributes, checks the rules of docs/toolkit.md §1 and produces
-/// the <see cref="MachineModel"/> the emitters read.
+/// the <see cref="MachineModel"/> the emitters read, beside the diagnostics (reported from their own output).
 /// </summary>
 internal static class MachineAssembler
 {
-    public static MachineModel Assemble(MachineDecl machine, CompilationDecls decls, CancellationToken cancellationToken)
+    public static MachineResult Assemble(MachineDecl machine, CompilationDecls decls, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>(machine.Diagnostics);
         void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params string[] args)
@@ -215,7 +215,7 @@ internal static class MachineAssembler
 
         var step = new StepModel(missing.Count == 0, machine.Step.Accepts, machine.Step.Apply, context?.Call);
 
-        return new MachineModel(
+        var model = new MachineModel(
             machine.Namespace,
             machine.Name,
             machine.TypeName,
@@ -233,8 +233,9 @@ internal static class MachineAssembler
             machine.SnapshotFactory,
             step,
             records,
-            diagnostics.Distinct().ToEquatableArray(),
-            diagnostics.Any(d => d.Id != DiagnosticDescriptors.NoContract.Id));
+            diagnostics.Any(d => d.Id != DiagnosticDescriptors.NoContract.Id),
+            diagnostics.Any(d => d.Id == DiagnosticDescriptors.NotPartial.Id));
+        return new MachineResult(model, diagnostics.Distinct().ToEquatableArray());
 
         int? ResolveEvent(TypeUse use, string attribute, StateDecl state)
         {
