@@ -46,11 +46,40 @@ public sealed record ToolEnvironment(
         var terminal = !System.Console.IsErrorRedirected;
         var writer = TextWriter.Synchronized(new StreamWriter(new NonClosing(stdout), new System.Text.UTF8Encoding(false), 1 << 12) { AutoFlush = true });
         return new ToolEnvironment(
-            writer, System.Console.Error, terminal, System.Console.OpenStandardInput, () => new NonClosing(stdout, signals.Token),
+            writer, System.Console.Error, terminal, OpenConsoleInput, () => new NonClosing(stdout, signals.Token),
             PhysicalFileSystem.Instance, signals.Token, terminal ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(10))
         {
             Signals = signals,
         };
+    }
+
+    // Started with standard input closed (`<&-`), the process's descriptor 0 is whatever the runtime
+    // opened next: the read end of its own signal pipe, which never ends, so reading it would hang.
+    // That pipe's write end is held by this process too; a real standard input pipe's is not.
+    private static Stream OpenConsoleInput()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                var zero = new FileInfo("/proc/self/fd/0").LinkTarget;
+                if (zero is not null && zero.StartsWith("pipe:", StringComparison.Ordinal) && Directory.EnumerateFileSystemEntries("/proc/self/fd")
+                    .Any(fd => Path.GetFileName(fd) != "0" && new FileInfo(fd).LinkTarget == zero && WriteOnly(Path.GetFileName(fd))))
+                {
+                    throw new InputException("-: standard input is closed");
+                }
+            }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+            {
+                // /proc unavailable: read as usual.
+            }
+        }
+
+        return System.Console.OpenStandardInput();
+
+        // The access mode in the descriptor's flags (octal; O_WRONLY is 1).
+        static bool WriteOnly(string fd) => File.ReadLines($"/proc/self/fdinfo/{fd}")
+            .FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal)) is { } flags && flags.TrimEnd().EndsWith('1');
     }
 
     // File descriptor 1 as a stream, opened on first use; every failure to write it is one OutputException.

@@ -23,7 +23,18 @@ public sealed class TraceInput
     public static TraceInput StandardInput(Func<Stream>? open = null) => new("-", open ?? Console.OpenStandardInput);
 
     /// <summary>A file.</summary>
-    public static TraceInput File(string path) => new(path, () => System.IO.File.OpenRead(path));
+    public static TraceInput File(string path) => new(path, () =>
+    {
+        try
+        {
+            return System.IO.File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone or unreadable since the paths were expanded: an input problem (exit 2), never "output not writable".
+            throw new InputException($"{path}: cannot be read: {e.Message}", e);
+        }
+    });
 
     /// <summary>A stream opened by <paramref name="open"/> (a pipe from another program), named <paramref name="name"/> in reports.</summary>
     public static TraceInput FromStream(string name, Func<Stream> open) => new(name, open);
@@ -47,10 +58,7 @@ public sealed class TraceInput
             }
             else if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".jsonl.gz", StringComparison.Ordinal))
-                    .Order(StringComparer.Ordinal)
-                    .ToList();
+                var files = TraceFiles(path);
                 if (files.Count == 0)
                 {
                     throw new FileNotFoundException($"{path}: no .jsonl or .jsonl.gz files in this directory");
@@ -81,10 +89,35 @@ public sealed class TraceInput
         return sources;
     }
 
+    // The trace files under a directory, in ordinal order. Symbolic links inside it are not followed
+    // (files or directories: no loops, nothing outside the tree), and only regular files are taken,
+    // so a FIFO or a device named *.jsonl never blocks the walk; an unreadable directory is an error.
+    private static List<string> TraceFiles(string directory)
+    {
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            AttributesToSkip = FileAttributes.ReparsePoint,
+            IgnoreInaccessible = false,
+        };
+        try
+        {
+            return Directory.EnumerateFiles(directory, "*", options)
+                .Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".jsonl.gz", StringComparison.Ordinal))
+                .Where(f => PhysicalFileSystem.Instance.KindOf(f) == OutputKind.Regular)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileNotFoundException($"{directory}: cannot be read: {e.Message}");
+        }
+    }
+
     /// <summary>Opens the decompressed byte stream.</summary>
     public Stream Open()
     {
-        var raw = _open();
+        var raw = new Guarded(Name, _open());
         var magic = new byte[2];
         var n = raw.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         Stream stream = new PrefixedStream(magic.AsMemory(0, n), raw);
@@ -216,6 +249,32 @@ public sealed class TraceInput
     }
 
     // Gives back the bytes read to sniff the format, then the rest: works on pipes, which cannot seek.
+    // A read error of the input (EIO, a vanished NFS file) is an input problem naming the file, not an output one.
+    private sealed class Guarded(string name, Stream inner) : ReadOnlyStream
+    {
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return inner.Read(buffer);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException($"{name}: cannot be read: {e.Message}", e);
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
     private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;

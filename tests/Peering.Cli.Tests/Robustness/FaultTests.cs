@@ -193,6 +193,42 @@ public sealed class FaultTests : IDisposable
         Assert.Contains("\\u001b[31m", run.ErrorLines[0]);
     }
 
+    [PosixFact]
+    public void A_closed_standard_input_is_an_error_not_a_hang()
+    {
+        var run = Shell("replay - <&-");
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal("peering: -: standard input is closed", run.ErrorLines[^1]);
+    }
+
+    [PosixFact]
+    public void A_directory_walk_takes_regular_files_only_and_follows_no_link()
+    {
+        // A loop of links, a FIFO and a dangling link, all named like traces: none is read, none blocks.
+        var walk = Directory.CreateDirectory(Path.Combine(_files.Directory, "walk")).FullName;
+        File.Copy(Trace(), Path.Combine(walk, "a.jsonl"));
+        Directory.CreateDirectory(Path.Combine(walk, "sub"));
+        Directory.CreateSymbolicLink(Path.Combine(walk, "sub", "loop"), walk);
+        File.CreateSymbolicLink(Path.Combine(walk, "dangling.jsonl"), Path.Combine(walk, "nowhere"));
+        var fifo = Process.Start("mkfifo", Path.Combine(walk, "fifo.jsonl"))!;
+        fifo.WaitForExit();
+        Assert.Equal(0, fifo.ExitCode);
+
+        var run = PeeringProcess.Run(["replay", walk], timeout: TimeSpan.FromSeconds(60));
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.StartsWith("replay ok: 1 file, ", run.Stdout);
+    }
+
+    [PosixFact]
+    public void A_dangling_link_given_by_name_is_a_usage_error()
+    {
+        var link = Path.Combine(_files.Directory, "dangling.jsonl");
+        File.CreateSymbolicLink(link, Path.Combine(_files.Directory, "nowhere"));
+        var run = PeeringProcess.Run(["replay", link]);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.StartsWith($"peering: {link}: ", run.ErrorLines[0]);
+    }
+
     public static TheoryData<int, string> Signals => new() { { 2, "SIGINT" }, { 15, "SIGTERM" }, { 1, "SIGHUP" } };
 
     [PosixTheory]
