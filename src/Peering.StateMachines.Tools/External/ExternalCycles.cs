@@ -110,10 +110,10 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// replay-checks what it writes; the failure, if any (<paramref name="output"/> receives what it
         /// wrote). This is a candidate test of <c>shrink --events-driver</c>.
         /// </summary>
-        public CycleFailure? Check(IReadOnlyList<TEvent> events, ulong seed, Stream? output = null)
+        public CycleFailure? Check(IReadOnlyList<TEvent> events, ulong seed, Stream? output = null, CancellationToken cancellation = default)
         {
             var spec = new CycleSpec(0, seed, events.Count);
-            return RunOnce(spec, events, output, CancellationToken.None, _ => { }, new CanonicalWriter(256)).Outcome.Failure;
+            return RunOnce(spec, events, output, cancellation, _ => { }, new CanonicalWriter(256)).Outcome.Failure;
         }
 
         // One run of the program for a cycle: its outcome (Cancelled when interrupted) and how the program ran.

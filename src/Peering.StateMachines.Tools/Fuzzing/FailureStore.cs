@@ -6,15 +6,22 @@ namespace Peering.StateMachines.Tools;
 /// The failure directory of a campaign (<c>--save-failure-traces DIR</c>): one trace file per failing
 /// cycle and <c>failures.json</c>, the list of their records. Both are written atomically (a
 /// temporary file, then a rename), the trace first, so a record never names a missing or partial
-/// trace. Records already in <c>failures.json</c> are kept.
+/// trace. Records already in <c>failures.json</c> are kept, also those that other campaigns sharing
+/// the directory add meanwhile: each save holds the directory's lock (<c>.lock</c>), re-reads the list,
+/// adds its record and never replaces another campaign's trace (a taken name gets a suffix). Opening
+/// the directory removes the temporary files of processes that no longer run.
 /// </summary>
 public sealed class FailureStore
 {
     /// <summary>The record list's file name.</summary>
     public const string IndexFile = "failures.json";
 
+    /// <summary>The lock file that orders the saves of campaigns sharing the directory.</summary>
+    public const string LockFile = ".lock";
+
     private readonly IFileSystem _fs;
-    private readonly List<FailureRecord> _records;
+    private readonly object _gate = new();
+    private List<FailureRecord> _records;
 
     private FailureStore(string directory, IFileSystem fs, List<FailureRecord> records)
     {
@@ -47,19 +54,8 @@ public sealed class FailureStore
             throw new OutputException($"cannot create the failure directory {directory}: {x.Message}", x);
         }
 
-        var index = Path.Combine(directory, IndexFile);
-        var records = new List<FailureRecord>();
-        if (fs.FileExists(index))
-        {
-            try
-            {
-                records = JsonSerializer.Deserialize(fs.ReadAllBytes(index), SummaryJson.Default.ListFailureRecord) ?? [];
-            }
-            catch (Exception x) when (x is JsonException or IOException or UnauthorizedAccessException)
-            {
-                throw new OutputException($"{index} exists but is not a readable failure list: {x.Message}", x);
-            }
-        }
+        var records = ReadIndex(fs, directory);
+        RemoveStaleTemporaries(fs, directory);
 
         // Probe: the directory must take a file now, not after an hour of fuzzing.
         var probe = Path.Combine(directory, ".write-probe");
@@ -99,11 +95,79 @@ public sealed class FailureStore
     /// <exception cref="OutputException">Either file could not be written; nothing partial is left.</exception>
     public FailureRecord Save(FailureRecord record, PendingFile trace)
     {
-        trace.Commit();
-        var stored = record with { Trace = Path.GetFileName(trace.Path) };
-        var records = new List<FailureRecord>(_records) { stored };
-        AtomicFile.Write(_fs, Path.Combine(Directory, IndexFile), JsonSerializer.SerializeToUtf8Bytes(records, SummaryJson.Default.ListFailureRecord));
-        _records.Add(stored);
-        return stored;
+        lock (_gate)
+        {
+            using var directoryLock = Lock();
+            var records = ReadIndex(_fs, Directory);
+            var name = FreeName(Path.GetFileName(trace.Path));
+            trace.CommitAs(Path.Combine(Directory, name));
+            var stored = record with { Trace = name };
+            records.Add(stored);
+            AtomicFile.Write(_fs, Path.Combine(Directory, IndexFile), JsonSerializer.SerializeToUtf8Bytes(records, SummaryJson.Default.ListFailureRecord));
+            _records = records;
+            return stored;
+        }
+    }
+
+    private IDisposable Lock()
+    {
+        try
+        {
+            return _fs.Lock(Path.Combine(Directory, LockFile));
+        }
+        catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException($"cannot lock the failure directory {Directory}: {x.Message}", x);
+        }
+    }
+
+    // The trace's name, or with -2, -3... before .jsonl when another campaign (another seed's cycle of the same number, or the same campaign run twice) has it.
+    private string FreeName(string name)
+    {
+        var stem = name.EndsWith(".jsonl", StringComparison.Ordinal) ? name[..^".jsonl".Length] : name;
+        var candidate = name;
+        for (var n = 2; _fs.FileExists(Path.Combine(Directory, candidate)); n++)
+        {
+            candidate = $"{stem}-{n}.jsonl";
+        }
+
+        return candidate;
+    }
+
+    private static List<FailureRecord> ReadIndex(IFileSystem fs, string directory)
+    {
+        var index = Path.Combine(directory, IndexFile);
+        if (!fs.FileExists(index))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(fs.ReadAllBytes(index), SummaryJson.Default.ListFailureRecord) ?? [];
+        }
+        catch (Exception x) when (x is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException($"{index} exists but is not a readable failure list: {x.Message}", x);
+        }
+    }
+
+    // A process killed while writing leaves its temporary file (.NAME.PID-N.tmp); one whose process is gone is removed.
+    private static void RemoveStaleTemporaries(IFileSystem fs, string directory)
+    {
+        foreach (var name in fs.FileNames(directory))
+        {
+            if (PendingFile.TemporaryOwner(name) is { } pid && pid != Environment.ProcessId && !fs.IsRunning(pid))
+            {
+                try
+                {
+                    fs.Delete(Path.Combine(directory, name));
+                }
+                catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+                {
+                    // Another campaign removed it first, or it cannot be: it stays, harmless (no record names it).
+                }
+            }
+        }
     }
 }

@@ -65,6 +65,12 @@ public interface IFileSystem
 
     /// <summary>Something that is equal for two paths of the same file (device and inode where known).</summary>
     string Identity(string path) => Path.GetFullPath(path);
+
+    /// <summary>Holds the exclusive lock of the file <paramref name="path"/> (created if missing) until disposed; other processes wait for it.</summary>
+    IDisposable Lock(string path) => new MemoryStream();
+
+    /// <summary>Whether the process <paramref name="pid"/> is running (a temporary file it owns is not stale).</summary>
+    bool IsRunning(int pid) => true;
 }
 
 /// <summary>The real file system.</summary>
@@ -133,6 +139,38 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     /// <inheritdoc/>
     public string Identity(string path) => Posix.Stat(path) is { } stat ? $"{stat.Device}:{stat.Inode}" : Path.GetFullPath(path);
+
+    /// <inheritdoc/>
+    public IDisposable Lock(string path)
+    {
+        // FileShare.None is flock(LOCK_EX | LOCK_NB) on Unix and a share lock on Windows: held by one open file at a time, across processes.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (clock.Elapsed < TimeSpan.FromMinutes(1) && File.Exists(path))
+            {
+                Thread.Sleep(5);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>The few POSIX calls .NET has no API for: the type and identity of a file, and fsync of a directory (Linux; elsewhere none).</summary>
@@ -255,6 +293,7 @@ public sealed class PendingFile : IDisposable
     private readonly string? _temp;
     private readonly string _target;
     private Stream? _stream;
+    private string? _retarget;
 
     private PendingFile(IFileSystem fs, string path, string target, string? temp, Stream stream)
     {
@@ -352,6 +391,13 @@ public sealed class PendingFile : IDisposable
         return dot >= 0 && int.TryParse(core.AsSpan(dot + 1, dash - dot - 1), out var pid) ? pid : null;
     }
 
+    /// <summary>Renames the content to <paramref name="path"/> instead of the path it was created for (a name in the same directory), then commits.</summary>
+    public void CommitAs(string path)
+    {
+        _retarget = path;
+        Commit();
+    }
+
     /// <summary>Appends <paramref name="content"/>.</summary>
     /// <exception cref="OutputException">It could not be written (the temporary file is deleted).</exception>
     public void Write(ReadOnlySpan<byte> content)
@@ -389,7 +435,7 @@ public sealed class PendingFile : IDisposable
             _stream = null;
             if (_temp is not null)
             {
-                _fs.Replace(_temp, _target);
+                _fs.Replace(_temp, _retarget ?? _target);
                 _fs.SyncDirectory(System.IO.Path.GetDirectoryName(_temp)!);
             }
         }

@@ -97,7 +97,9 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             }
 
             var oracle = Classify(memory, bytes, events);
-            var search = new Search(oracle, _options, clock);
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(_options.Cancellation);
+            budget.CancelAfter(_options.MaxTime - clock.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
+            var search = new Search(oracle, _options, clock, budget.Token);
             var current = search.Test([.. events.Take(Through(oracle.Original, events.Count))]) ?? throw new NothingToShrinkException("the failure does not reproduce");
             for (var round = 0; round < 8 && !search.Exhausted; round++)
             {
@@ -197,6 +199,9 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
             public abstract CycleFailure? Evaluate(IReadOnlyList<TEvent> events);
 
+            /// <summary>A candidate of the search: stopped (as not failing) when <paramref name="budget"/> ends, so one slow candidate cannot outlast --max-seconds.</summary>
+            public virtual CycleFailure? Evaluate(IReadOnlyList<TEvent> events, CancellationToken budget) => Evaluate(events);
+
             public abstract byte[] Write(IReadOnlyList<TEvent> events);
         }
 
@@ -219,6 +224,8 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         private sealed class ExternalOracle(CycleFailure original, ExternalCycles external) : Oracle(original)
         {
             public override CycleFailure? Evaluate(IReadOnlyList<TEvent> events) => external.Check(events, 0);
+
+            public override CycleFailure? Evaluate(IReadOnlyList<TEvent> events, CancellationToken budget) => external.Check(events, 0, cancellation: budget);
 
             public override byte[] Write(IReadOnlyList<TEvent> events)
             {
@@ -295,7 +302,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         }
 
         /// <summary>The candidate tests, with a cache and the budget.</summary>
-        private sealed class Search(Oracle oracle, ShrinkOptions options, Stopwatch clock)
+        private sealed class Search(Oracle oracle, ShrinkOptions options, Stopwatch clock, CancellationToken budget)
         {
             private readonly Dictionary<string, IReadOnlyList<TEvent>?> _seen = [];
             private readonly CanonicalWriter _canonical = new(1024);
@@ -318,14 +325,21 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                     return known;
                 }
 
-                if (Tests >= options.MaxTests || clock.Elapsed > options.MaxTime || options.Cancellation.IsCancellationRequested)
+                if (Tests >= options.MaxTests || clock.Elapsed > options.MaxTime || budget.IsCancellationRequested)
                 {
                     Exhausted = true;
                     return null;
                 }
 
                 Tests++;
-                var failure = oracle.Evaluate(candidate);
+                var failure = oracle.Evaluate(candidate, budget);
+                if (budget.IsCancellationRequested)
+                {
+                    // Cut short: neither failing nor passing, and the budget is spent.
+                    Exhausted = true;
+                    return null;
+                }
+
                 IReadOnlyList<TEvent>? kept = failure is not null && failure.SameWayAs(oracle.Original)
                     ? [.. candidate.Take(Through(failure, candidate.Count))]
                     : null;

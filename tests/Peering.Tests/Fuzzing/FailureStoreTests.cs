@@ -69,6 +69,56 @@ public class FailureStoreTests
     }
 
     [Fact]
+    public async Task Two_campaigns_sharing_a_directory_keep_every_record_and_every_trace()
+    {
+        // Both open the directory while it is empty and fail on the same cycles (same seed), so
+        // each sees neither the other's records nor free trace names unless saves are ordered.
+        var dir = Directory.CreateTempSubdirectory("peering-failures-").FullName;
+        try
+        {
+            var first = FailureStore.Open(dir);
+            var second = FailureStore.Open(dir);
+            var runs = new[] { first, second }
+                .Select(store => Task.Run(() => Faulty<Overshoot>.Campaign(Small, store, jobs: 2).Run()))
+                .ToArray();
+            var found = (await Task.WhenAll(runs)).Sum(r => r.Failures.Count);
+            Assert.True(found >= 2, "each campaign finds failures");
+
+            var records = JsonSerializer.Deserialize<JsonElement[]>(File.ReadAllBytes(Path.Combine(dir, FailureStore.IndexFile)))!;
+            Assert.Equal(found, records.Length);
+            var traces = records.Select(r => r.GetProperty("trace").GetString()!).ToArray();
+            Assert.Equal(traces.Length, traces.Distinct().Count());
+            Assert.All(traces, t => Assert.True(File.Exists(Path.Combine(dir, t)), $"{t} is named but missing"));
+            Assert.Empty(Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_temporary_file_of_a_process_that_is_gone_is_removed_on_open_and_a_live_ones_is_kept()
+    {
+        var dir = Directory.CreateTempSubdirectory("peering-failures-").FullName;
+        try
+        {
+            // No process has id int.MaxValue (Linux caps pids at 2^22); this process is alive.
+            var stale = Path.Combine(dir, $".cycle-000001-seed-5.jsonl.{int.MaxValue}-1{PendingFile.TemporarySuffix}");
+            var live = Path.Combine(dir, $".cycle-000002-seed-5.jsonl.{Environment.ProcessId}-1{PendingFile.TemporarySuffix}");
+            File.WriteAllText(stale, "half a trace");
+            File.WriteAllText(live, "being written");
+            FailureStore.Open(dir);
+            Assert.False(File.Exists(stale));
+            Assert.True(File.Exists(live));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Records_already_in_the_directory_are_kept()
     {
         var fs = new MemoryFileSystem();
