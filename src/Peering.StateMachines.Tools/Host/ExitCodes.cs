@@ -21,9 +21,9 @@ public static class ExitCodes
     /// <summary>A resource bound was reached before the work was done (<c>explore --max-states</c>).</summary>
     public const int StateBound = 5;
 
-    /// <summary>Interrupted (Ctrl-C) before the end, with no failure found (128 + SIGINT).</summary>
+    /// <summary>Interrupted (Ctrl-C) before the end, with no failure found (128 + SIGINT; SIGHUP gives 129).</summary>
     public const int Interrupted = 130;
 
-    /// <summary>Stopped by SIGTERM before the end, with no failure found (128 + SIGTERM; <c>replay-fuzz</c>).</summary>
+    /// <summary>Stopped by SIGTERM before the end, with no failure found (128 + SIGTERM; every command).</summary>
     public const int Terminated = 143;
 }

@@ -229,6 +229,35 @@ public sealed class FaultTests : IDisposable
         Assert.StartsWith($"peering: {link}: ", run.ErrorLines[0]);
     }
 
+    [Fact]
+    public void Keep_going_reports_every_diverging_file_and_without_it_only_the_first()
+    {
+        // The fourth line of a trace with last_peering_reset off by one: a divergence, not malformed.
+        string Diverging(string name)
+        {
+            var lines = TraceFiles.Lines.ToArray();
+            var end = lines[3].IndexOf("},\"after_checks\"", StringComparison.Ordinal);
+            var key = lines[3].LastIndexOf("\"last_peering_reset\":", end, StringComparison.Ordinal) + "\"last_peering_reset\":".Length;
+            lines[3] = lines[3][..key] + (long.Parse(lines[3][key..end], System.Globalization.CultureInfo.InvariantCulture) + 1) + lines[3][end..];
+            return _files.Write(name, lines);
+        }
+
+        var a = Diverging("a.jsonl");
+        var good = Trace();
+        var b = Diverging("b.jsonl");
+
+        var all = PeeringProcess.Run(["replay", "--keep-going", a, good, b]);
+        Assert.Equal(ExitCodes.Failure, all.ExitCode);
+        Assert.Contains($"divergence at {a}:4:", all.Stdout);
+        Assert.Contains($"divergence at {b}:4:", all.Stdout);
+        Assert.Contains("replay failed: 2 files diverge; 3 files, ", all.Stdout);
+
+        var first = PeeringProcess.Run(["replay", a, good, b]);
+        Assert.Equal(ExitCodes.Failure, first.ExitCode);
+        Assert.Contains($"divergence at {a}:4:", first.Stdout);
+        Assert.DoesNotContain(b, first.Stdout);
+    }
+
     public static TheoryData<int, string> Signals => new() { { 2, "SIGINT" }, { 15, "SIGTERM" }, { 1, "SIGHUP" } };
 
     [PosixTheory]
