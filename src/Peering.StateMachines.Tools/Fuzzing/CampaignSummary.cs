@@ -125,15 +125,33 @@ public sealed record CampaignSummary(
         }
         catch (JsonException e)
         {
-            throw new FormatException($"not a fuzz summary: {e.Message}", e);
+            // The field, not the serializer's message (which names .NET types).
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $"{e.Path[2..]}: ";
+            throw new FormatException(e.Path is null && e.LineNumber is null
+                ? "not a fuzz summary: not JSON"
+                : $"{field}not a value of the summary format {formatName} (line {e.LineNumber + 1})", e);
         }
 
-        if (summary is null || summary.Format != formatName || summary.Campaign is null || summary.Shards is null || summary.Failures is null)
+        if (summary is null || summary.Format != formatName)
         {
-            throw new FormatException($"not a fuzz summary (format {formatName})");
+            throw new FormatException($"format: not {formatName}");
         }
 
-        return summary;
+        // Every field present, and every count one that a campaign can have written.
+        var problem = summary.Campaign is null ? "campaign: missing"
+            : summary.Shards is null ? "shards: missing"
+            : summary.Failures is null ? "failures: missing"
+            : summary.Timing is null ? "timing: missing"
+            : summary.ShardCount < 1 ? $"shard_count: {summary.ShardCount} is not a shard count"
+            : summary.Shards.FirstOrDefault(k => k < 1 || k > summary.ShardCount) is var bad && bad != 0 ? $"shards: {bad} is not a shard of {summary.ShardCount}"
+            : summary.Shards.Count == 0 ? "shards: none"
+            : summary.CyclesRun < 0 ? $"cycles_run: {summary.CyclesRun} is negative"
+            : summary.Steps < 0 ? $"steps: {summary.Steps} is negative"
+            : summary.Campaign.Cycles < 1 ? $"campaign.cycles: {summary.Campaign.Cycles} is not a cycle count"
+            : summary.CyclesRun > summary.Campaign.Cycles ? $"cycles_run: {summary.CyclesRun} is more than the campaign's {summary.Campaign.Cycles} cycles"
+            : summary.Failures.Any(f => f is null) ? "failures: a null record"
+            : null;
+        return problem is null ? summary : throw new FormatException(problem);
     }
 
     /// <summary>
@@ -166,14 +184,24 @@ public sealed record CampaignSummary(
             }
         }
 
-        var steps = parts.Sum(p => p.Steps);
+        long steps, cycles;
+        try
+        {
+            steps = checked(parts.Sum(p => p.Steps));
+            cycles = checked(parts.Sum(p => p.CyclesRun));
+        }
+        catch (OverflowException)
+        {
+            throw new FormatException("steps: the shards' counts overflow when added");
+        }
+
         var seconds = parts.Max(p => p.Timing.Seconds);
         return new CampaignSummary(
             first.Format,
             first.Campaign,
             first.ShardCount,
             [.. shards],
-            parts.Sum(p => p.CyclesRun),
+            cycles,
             steps,
             parts.Aggregate(0UL, (d, p) => unchecked(d + p.Digest)),
             [.. parts.SelectMany(p => p.Failures).OrderBy(f => f.Cycle)],

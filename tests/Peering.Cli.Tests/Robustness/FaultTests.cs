@@ -258,6 +258,37 @@ public sealed class FaultTests : IDisposable
         Assert.DoesNotContain(b, first.Stdout);
     }
 
+    [Theory]
+    [InlineData("\"shard_count\": 2", "\"shard_count\": null", "shard_count: not a value of the summary format peering-fuzz-summary/2 (line 13)")]
+    [InlineData("\"steps\": ", "\"steps\": -", "steps: -")]
+    [InlineData("\"shard_count\": 2", "\"shard_count\": 0", "shard_count: 0 is not a shard count")]
+    [InlineData("\"format\": \"peering-fuzz-summary/2\"", "\"format\": \"other/1\"", "format: not peering-fuzz-summary/2")]
+    public void A_shard_summary_that_is_not_one_is_refused_naming_the_file_and_field(string from, string to, string problem)
+    {
+        var shard = Path.Combine(_files.Directory, "s1.json");
+        Assert.Equal(0, PeeringProcess.Run(["fuzz", "--cycles", "4", "--events", "40", "--shard", "1/2", "--json", shard]).ExitCode);
+        var bad = _files.Write("bad.json", [File.ReadAllText(shard).Replace(from, to, StringComparison.Ordinal)]);
+        var run = PeeringProcess.Run(["fuzz", "--merge", bad]);
+        Assert.Equal(ExitCodes.Malformed, run.ExitCode);
+        Assert.StartsWith($"{bad}: {problem}", run.ErrorLines[0]);
+        Assert.DoesNotContain("Peering.", run.Stderr);
+    }
+
+    [Fact]
+    public void A_merge_with_a_shard_missing_or_out_of_range_is_refused()
+    {
+        var one = Path.Combine(_files.Directory, "s1.json");
+        Assert.Equal(0, PeeringProcess.Run(["fuzz", "--cycles", "4", "--events", "40", "--shard", "1/2", "--json", one]).ExitCode);
+        var run = PeeringProcess.Run(["fuzz", "--merge", one]);
+        Assert.Equal(ExitCodes.Malformed, run.ExitCode);
+        Assert.Equal("peering: --merge: no summary of shard 2/2", run.ErrorLines[0]);
+
+        var far = _files.Write("s99.json", [File.ReadAllText(one).Replace("\"shards\": [\n    1\n  ]", "\"shards\": [\n    99\n  ]", StringComparison.Ordinal)]);
+        run = PeeringProcess.Run(["fuzz", "--merge", one, far]);
+        Assert.Equal(ExitCodes.Malformed, run.ExitCode);
+        Assert.Equal($"{far}: shards: 99 is not a shard of 2", run.ErrorLines[0]);
+    }
+
     public static TheoryData<int, string> Signals => new() { { 2, "SIGINT" }, { 15, "SIGTERM" }, { 1, "SIGHUP" } };
 
     [PosixTheory]

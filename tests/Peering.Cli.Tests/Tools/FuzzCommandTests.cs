@@ -110,7 +110,7 @@ public sealed class FuzzCommandTests : IDisposable
         Assert.Equal(0, merged.ExitCode);
         Assert.Contains("merged 3 summaries: shards 1,2,3 of 3 (complete)", merged.Stdout);
         Assert.Equal(whole, Summary(merged.Stdout));
-        Assert.Equal(ExitCodes.Usage, PeeringProcess.Run(["fuzz", "--merge", parts[0], parts[0]]).ExitCode);
+        Assert.Equal(ExitCodes.Malformed, PeeringProcess.Run(["fuzz", "--merge", parts[0], parts[0]]).ExitCode);
     }
 
     // In process, with a reducer that has a deliberate fault, writers to read back, and a file system to break.

@@ -279,7 +279,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
 
         var fuzz = Path.Combine(_standIns.Directory, "fuzz.json");
         Assert.Equal(0, PeeringProcess.Run(["fuzz", "--cycles", "3", "--event-range", "32", "60", "--shard", "1/2", "--json", fuzz]).ExitCode);
-        Assert.Equal(ExitCodes.Usage, PeeringProcess.Run(["replay-fuzz", "--merge", parts[1], fuzz]).ExitCode);
+        Assert.Equal(ExitCodes.Malformed, PeeringProcess.Run(["replay-fuzz", "--merge", parts[1], fuzz]).ExitCode);
     }
 
     [PosixFact]

@@ -89,14 +89,47 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             // Before anything is read: the merged summary must not replace one of the shards'.
             PendingFile.RefuseInput(env.FileSystem, "--json", jsonPath, paths);
             using var json = jsonPath is null ? null : PendingFile.Create(env.FileSystem, jsonPath, env.OpenStandardOutput);
+            var parts = new List<CampaignSummary>();
+            foreach (var path in paths)
+            {
+                byte[] bytes;
+                try
+                {
+                    bytes = File.ReadAllBytes(path);
+                }
+                catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+                {
+                    throw new InputException($"{path}: cannot be read: {x.Message}", x);
+                }
+
+                try
+                {
+                    parts.Add(CampaignSummary.Read(bytes, format));
+                }
+                catch (FormatException x)
+                {
+                    env.Error.WriteLine(MalformedTraceException.Printable($"{path}: {x.Message}", 400));
+                    return ExitCodes.Malformed;
+                }
+            }
+
             CampaignSummary merged;
             try
             {
-                merged = CampaignSummary.Merge([.. paths.Select(path => CampaignSummary.Read(File.ReadAllBytes(path), format))]);
+                merged = CampaignSummary.Merge(parts);
             }
-            catch (Exception x) when (x is FormatException or IOException or UnauthorizedAccessException)
+            catch (FormatException x)
             {
-                return host.UsageError(env, $"--merge: {x.Message}");
+                env.Error.WriteLine($"{host.Name}: --merge: {x.Message}");
+                return ExitCodes.Malformed;
+            }
+
+            // A shard that is missing (a runner that died) must not pass for the whole campaign.
+            if (!merged.Complete)
+            {
+                var missing = Enumerable.Range(1, merged.ShardCount).Except(merged.Shards).Select(k => $"{k}/{merged.ShardCount}");
+                env.Error.WriteLine($"{host.Name}: --merge: no summary of shard {string.Join(", ", missing)}");
+                return ExitCodes.Malformed;
             }
 
             env.Out.WriteLine($"merged {ToolText.Count(paths.Length, "summary", "summaries")}: shards {string.Join(",", merged.Shards)} of {merged.ShardCount}{(merged.Complete ? " (complete)" : " (incomplete)")}");
