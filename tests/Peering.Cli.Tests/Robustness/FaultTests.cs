@@ -296,36 +296,37 @@ public sealed class FaultTests : IDisposable
     public async Task A_signal_stops_a_campaign_with_its_summary_written_and_128_plus_the_signal(int signal, string name)
     {
         var json = Path.Combine(_files.Directory, "summary.json");
-        using var process = PeeringProcess.Start(["fuzz", "--cycles", "100000000", "--json", json]);
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.StartsWith("fuzz: lean-core", process.StandardOutput.ReadLine());
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        Thread.Sleep(300);
-        Assert.Equal(0, Kill(process.Id, signal));
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), $"the campaign did not stop after {name}");
-        Assert.Equal(128 + signal, process.ExitCode);
-        Assert.Contains("(interrupted)", await stdout);
+        var (exit, stdout) = await Signalled(["fuzz", "--cycles", "100000000", "--json", json], "fuzz: lean-core", signal, name);
+        Assert.Equal(128 + signal, exit);
+        Assert.Contains("(interrupted)", stdout);
         Assert.True(JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("interrupted").GetBoolean());
         Assert.Equal(["summary.json"], LeftInDirectory());
-        await stderr;
     }
 
     [PosixFact]
     public async Task SIGTERM_stops_an_exploration_with_its_report_written()
     {
         var json = Path.Combine(_files.Directory, "explore.json");
-        using var process = PeeringProcess.Start(["explore", "--depth", "12", "--json", json]);
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.StartsWith("explore: ", process.StandardOutput.ReadLine());
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        Thread.Sleep(500);
-        Assert.Equal(0, Kill(process.Id, 15));
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "explore did not stop after SIGTERM");
-        Assert.Equal(143, process.ExitCode);
-        Assert.Contains("result: INTERRUPTED", await stdout);
+        var (exit, stdout) = await Signalled(["explore", "--depth", "12", "--json", json], "explore: ", 15, "SIGTERM");
+        Assert.Equal(143, exit);
+        Assert.Contains("result: INTERRUPTED", stdout);
         Assert.Equal("interrupted", JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("status").GetString());
         Assert.Equal(["explore.json"], LeftInDirectory());
+    }
+
+    // Starts peering, waits for its first line (the command is running, its handlers in place), sends the signal; the exit code and standard output.
+    private static async Task<(int Exit, string Stdout)> Signalled(string[] args, string header, int signal, string name)
+    {
+        using var process = PeeringProcess.Start(args);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var first = process.StandardOutput.ReadLine();
+        Assert.StartsWith(header, first);
+        var rest = process.StandardOutput.ReadToEndAsync();
+        Thread.Sleep(300);
+        Assert.Equal(0, Kill(process.Id, signal));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), $"peering {args[0]} did not stop after {name}");
         await stderr;
+        return (process.ExitCode, first + "\n" + await rest);
     }
 
     [PosixFact]
