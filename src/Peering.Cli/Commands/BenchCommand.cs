@@ -23,12 +23,13 @@ public static class BenchCommand
         ("fuzz", FuzzPerCore),
         ("scaling", Scaling),
         ("explore", Explore),
+        ("worst-line", WorstLine),
     ];
 
     /// <summary>The command.</summary>
     public static Command Create()
     {
-        var what = new Argument<string[]>("what") { Description = "Figures to measure: replay, generate, fuzz, scaling, explore or all", DefaultValueFactory = _ => ["all"] };
+        var what = new Argument<string[]>("what") { Description = "Figures to measure: replay, generate, fuzz, scaling, explore, worst-line or all", DefaultValueFactory = _ => ["all"] };
         what.AcceptOnlyFromAmong([.. Figures.Select(f => f.Name), "all"]);
         var seconds = new Option<double>("--seconds") { Description = "Measuring time per figure (the run takes a few times this, plus explore)", DefaultValueFactory = _ => 10 };
         var profile = new Option<string>("--profile") { Description = "Event mix for fuzz", DefaultValueFactory = _ => "lean-core" };
@@ -280,6 +281,48 @@ public static class BenchCommand
     }
 
     // ---- Explore: the goal bound as a child process, its wall time and peak RSS.
+
+    // ---- The worst well-formed line (issue 12): a long prior_osds carried in every snapshot of a
+    // trace; replay time must grow with the bytes, not faster. In process, best of three per size.
+
+    private static void WorstLine(Bench bench)
+    {
+        using var generated = new MemoryStream();
+        PeeringTools.TraceWriter.Generate(generated, PeeringEvents.Instance, "lean-core", 1, 12);
+        var events = PeeringTools.TraceReader.ReadSteps(TraceInput.Memory("generated", generated.ToArray())).Select(s => s.Step.Event).ToList();
+        var initialize = (Peering.Machine.Initialize)events[0];
+        var rates = new List<(int Ids, double LineMb, double MbPerSecond)>();
+        foreach (var ids in new[] { 10_000, 50_000, 200_000 })
+        {
+            // Ascending distinct ids, as the trace grammar requires of a set.
+            var prior = Peering.Model.ValueList.Create<int>([.. Enumerable.Range(0, ids).Select(i => 100 + (2 * i))]);
+            using var trace = new MemoryStream();
+            PeeringTools.TraceWriter.Write(trace, [initialize with { PriorOsds = prior }, .. events.Skip(1)]);
+            var bytes = trace.ToArray();
+            var longest = bytes.AsSpan().IndexOf((byte)'\n');
+            var best = double.MaxValue;
+            for (var run = 0; run < 3; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                var report = new PeeringTools.Replayer().Run([TraceInput.Memory("worst", bytes)]);
+                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+                if (report.Divergence is not null)
+                {
+                    throw new InvalidOperationException($"the worst-line trace of {ids} ids diverges: {report.Divergence}");
+                }
+            }
+
+            rates.Add((ids, longest / 1e6, bytes.Length / 1e6 / best));
+            Console.WriteLine(F($"worst line: prior_osds of {ids:N0} ids, lines of {longest / 1e6:F1} MB, {bytes.Length / 1e6:F0} MB in {best:F2} s: {bytes.Length / 1e6 / best:F0} MB/s"));
+        }
+
+        // Linear: the largest size replays at no less than half the smallest's bytes per second.
+        bench.Add(
+            "`peering replay` of a trace whose every line carries a long `prior_osds` (10,000 / 50,000 / 200,000 ids; lines up to 16 MiB), in process",
+            string.Join(" / ", rates.Select(r => F($"{r.MbPerSecond:F0} MB/s ({r.LineMb:F1} MB lines)"))),
+            "time proportional to size",
+            rates[^1].MbPerSecond >= rates[0].MbPerSecond / 2);
+    }
 
     private static void Explore(Bench bench)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Peering.Model;
 using Peering.StateMachines;
 
@@ -15,16 +16,17 @@ public sealed partial class PeeringMachine
     private void BeginPrimary(ValueList<int> prior)
     {
         Move(PgState.GetPeerInfo, "start peering as primary");
-        var priorOsds = OsdSet.Empty;
+        // Built at once, not id by id: a long prior list stays linear (docs/trace-input.md, line limit).
+        var kept = new List<int>(prior.Count);
         foreach (var x in prior)
         {
             if (x >= 0 && x != _whoami)
             {
-                priorOsds = priorOsds.Add(x);
+                kept.Add(x);
             }
         }
 
-        _priorOsds = priorOsds;
+        _priorOsds = OsdSet.Of(CollectionsMarshal.AsSpan(kept));
 
         // The primary's own report: its blob metadata deliberately left empty.
         _peers = _peers.Set(new PeerInfo(

@@ -71,37 +71,51 @@ public sealed partial class PeeringMachine
     /// <summary><c>ProbeSet</c>: every non-negative id of acting, up and prior other than whoami, ascending.</summary>
     private OsdSet ProbeSet()
     {
-        var probes = OsdSet.Empty;
+        // Collected, then sorted once (OsdSet.Of drops repeats): linear in a long prior set, not quadratic.
+        var probes = new List<int>(_acting.Osds.Count + _up.Osds.Count + _priorOsds.Count);
         foreach (var x in _acting.Osds)
         {
-            probes = AddProbe(probes, x);
+            AddProbe(probes, x);
         }
 
         foreach (var x in _up.Osds)
         {
-            probes = AddProbe(probes, x);
+            AddProbe(probes, x);
         }
 
         foreach (var x in _priorOsds)
         {
-            probes = AddProbe(probes, x);
+            AddProbe(probes, x);
         }
 
-        return probes;
+        return OsdSet.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(probes));
     }
 
-    private OsdSet AddProbe(OsdSet probes, int x) => x >= 0 && x != _whoami ? probes.Add(x) : probes;
+    private void AddProbe(List<int> probes, int x)
+    {
+        if (x >= 0 && x != _whoami)
+        {
+            probes.Add(x);
+        }
+    }
 
     /// <summary><c>QueryProbes</c>: query every probe that has neither answered nor been asked.</summary>
     private void QueryProbes()
     {
+        // The probe set is ascending and without repeats, so the new queries are too: one union at the end.
+        var asked = new List<int>();
         foreach (var x in ProbeSet())
         {
             if (!_peersResponded.Contains(x) && !_peersQueried.Contains(x))
             {
                 Emit(new SendQuery(x, _pgid, _epoch));
-                _peersQueried = _peersQueried.Add(x);
+                asked.Add(x);
             }
+        }
+
+        if (asked.Count > 0)
+        {
+            _peersQueried = _peersQueried.Union(OsdSet.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(asked)));
         }
     }
 
