@@ -232,19 +232,9 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public void Keep_going_reports_every_diverging_file_and_without_it_only_the_first()
     {
-        // The fourth line of a trace with last_peering_reset off by one: a divergence, not malformed.
-        string Diverging(string name)
-        {
-            var lines = TraceFiles.Lines.ToArray();
-            var end = lines[3].IndexOf("},\"after_checks\"", StringComparison.Ordinal);
-            var key = lines[3].LastIndexOf("\"last_peering_reset\":", end, StringComparison.Ordinal) + "\"last_peering_reset\":".Length;
-            lines[3] = lines[3][..key] + (long.Parse(lines[3][key..end], System.Globalization.CultureInfo.InvariantCulture) + 1) + lines[3][end..];
-            return _files.Write(name, lines);
-        }
-
-        var a = Diverging("a.jsonl");
+        var a = _files.WriteDisagreeing("a.jsonl").Path;
         var good = Trace();
-        var b = Diverging("b.jsonl");
+        var b = _files.WriteDisagreeing("b.jsonl").Path;
 
         var all = PeeringProcess.Run(["replay", "--keep-going", a, good, b]);
         Assert.Equal(ExitCodes.Failure, all.ExitCode);

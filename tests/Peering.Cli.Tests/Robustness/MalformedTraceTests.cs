@@ -84,13 +84,8 @@ public sealed class MalformedTraceTests : IDisposable
     [Fact]
     public void A_well_formed_trace_that_disagrees_is_a_divergence_not_malformed()
     {
-        var lines = TraceFiles.Lines;
-        var changed = lines.ToArray();
-        var end = changed[3].IndexOf("},\"after_checks\"", StringComparison.Ordinal);
-        var key = changed[3].LastIndexOf("\"last_peering_reset\":", end, StringComparison.Ordinal) + "\"last_peering_reset\":".Length;
-        var reset = long.Parse(changed[3][key..end], System.Globalization.CultureInfo.InvariantCulture);
-        changed[3] = changed[3][..key] + (reset + 1) + changed[3][end..];
-        var path = _files.Write("disagrees.jsonl", changed);
+        var (path, recorded) = _files.WriteDisagreeing("disagrees.jsonl");
+        var reset = recorded - 1;
 
         var run = PeeringProcess.Run(["replay", path]);
         Assert.Equal(ExitCodes.Failure, run.ExitCode);

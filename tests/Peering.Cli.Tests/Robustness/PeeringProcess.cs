@@ -112,6 +112,20 @@ public sealed class TraceFiles : IDisposable
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>
+    /// The generated trace with its fourth line's <c>after.last_peering_reset</c> one more than this
+    /// reducer produces: well formed, and a divergence at line 4. Returns the path and the recorded value.
+    /// </summary>
+    public (string Path, long Recorded) WriteDisagreeing(string name)
+    {
+        var lines = Lines.ToArray();
+        var end = lines[3].IndexOf("},\"after_checks\"", StringComparison.Ordinal);
+        var key = lines[3].LastIndexOf("\"last_peering_reset\":", end, StringComparison.Ordinal) + "\"last_peering_reset\":".Length;
+        var recorded = long.Parse(lines[3][key..end], System.Globalization.CultureInfo.InvariantCulture) + 1;
+        lines[3] = lines[3][..key] + recorded + lines[3][end..];
+        return (Write(name, lines), recorded);
+    }
+
     /// <summary>Writes <paramref name="lines"/>, each followed by a newline, as <paramref name="name"/>; returns the path.</summary>
     public string Write(string name, IEnumerable<string> lines) => WriteBytes(name, Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n"))));
 

@@ -72,7 +72,6 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
 
                 var problem = r.GetValue(depth) is < 0 or > 64 ? "--depth must be 0 to 64"
-                    : r.GetValue(jobs) < 1 ? "--jobs must be at least 1"
                     : r.GetValue(maxStates) < 1 ? "--max-states must be at least 1"
                     : null;
                 if (problem is not null)
