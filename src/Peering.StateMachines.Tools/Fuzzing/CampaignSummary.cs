@@ -13,7 +13,7 @@ public sealed record DifferenceRecord(string Path, string Expected, string Actua
 /// </summary>
 public sealed record FailureRecord(
     long Cycle,
-    ulong Seed,
+    [property: JsonConverter(typeof(U64DecimalJson))] ulong Seed,
     long Events,
     string Profile,
     string Kind,
@@ -54,7 +54,7 @@ public sealed record ExternalRecord(
 /// <summary>What the campaign was: everything that decides which cycles run and how they are checked.</summary>
 public sealed record CampaignParameters(
     string Profile,
-    ulong Seed,
+    [property: JsonConverter(typeof(U64DecimalJson))] ulong Seed,
     long Cycles,
     long EventMin,
     long EventMax,
@@ -94,15 +94,15 @@ public sealed record CampaignSummary(
     IReadOnlyList<int> Shards,
     long CyclesRun,
     long Steps,
-    ulong Digest,
+    [property: JsonConverter(typeof(DigestJson))] ulong Digest,
     IReadOnlyList<FailureRecord> Failures,
     bool Interrupted,
     bool StoppedAtFirstFailure,
     string? OutputError,
     CampaignTiming Timing)
 {
-    /// <summary>The value of <see cref="Format"/> for the campaigns of <paramref name="tool"/>: <c>TOOL-fuzz-summary/2</c>.</summary>
-    public static string FormatOf(string tool) => tool + "-fuzz-summary/2";
+    /// <summary>The value of <see cref="Format"/> for the campaigns of <paramref name="tool"/>: <c>TOOL-fuzz-summary/3</c>.</summary>
+    public static string FormatOf(string tool) => tool + "-fuzz-summary/3";
 
     /// <summary>Whether every shard of the campaign is in this summary.</summary>
     public bool Complete => Shards.Count == ShardCount;
@@ -221,3 +221,35 @@ public sealed record CampaignSummary(
 [JsonSerializable(typeof(CampaignSummary))]
 [JsonSerializable(typeof(List<FailureRecord>))]
 internal sealed partial class SummaryJson : JsonSerializerContext;
+
+/// <summary>
+/// A u64 written as a JSON string of its decimal digits, as the command line writes it (<c>--seed</c>):
+/// above 2^53 a JSON number is not exact in most readers (JavaScript, jq). A number is read too
+/// (<c>failures.json</c> of earlier versions).
+/// </summary>
+internal sealed class U64DecimalJson : JsonConverter<ulong>
+{
+    public override ulong Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType switch
+        {
+            JsonTokenType.Number when reader.TryGetUInt64(out var n) => n,
+            JsonTokenType.String when ulong.TryParse(reader.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
+            _ => throw new JsonException("not a u64 in decimal digits"),
+        };
+
+    public override void Write(Utf8JsonWriter writer, ulong value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>A digest written as a JSON string of 16 lower-case hex digits, as the text summary writes it.</summary>
+internal sealed class DigestJson : JsonConverter<ulong>
+{
+    public override ulong Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: 16 } hex
+            && hex.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'))
+            ? ulong.Parse(hex, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new JsonException("not a digest of 16 hex digits");
+
+    public override void Write(Utf8JsonWriter writer, ulong value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+}

@@ -249,10 +249,12 @@ public sealed class FaultTests : IDisposable
     }
 
     [Theory]
-    [InlineData("\"shard_count\": 2", "\"shard_count\": null", "shard_count: not a value of the summary format peering-fuzz-summary/2 (line 13)")]
+    [InlineData("\"shard_count\": 2", "\"shard_count\": null", "shard_count: not a value of the summary format peering-fuzz-summary/3 (line 13)")]
     [InlineData("\"steps\": ", "\"steps\": -", "steps: -")]
+    [InlineData("\"digest\": \"", "\"digest\": \"0", "digest: not a value of the summary format peering-fuzz-summary/3")]
+    [InlineData("\"digest\": \"", "\"digest\": 1, \"x\": \"", "digest: not a value of the summary format peering-fuzz-summary/3")]
     [InlineData("\"shard_count\": 2", "\"shard_count\": 0", "shard_count: 0 is not a shard count")]
-    [InlineData("\"format\": \"peering-fuzz-summary/2\"", "\"format\": \"other/1\"", "format: not peering-fuzz-summary/2")]
+    [InlineData("\"format\": \"peering-fuzz-summary/3\"", "\"format\": \"other/1\"", "format: not peering-fuzz-summary/3")]
     public void A_shard_summary_that_is_not_one_is_refused_naming_the_file_and_field(string from, string to, string problem)
     {
         var shard = Path.Combine(_files.Directory, "s1.json");

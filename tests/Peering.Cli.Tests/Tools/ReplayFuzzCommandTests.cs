@@ -61,7 +61,7 @@ public sealed class ReplayFuzzCommandTests : IDisposable
         Assert.Equal(2, FuzzCommandTests.Summary(run.Stdout).Failures);
         foreach (var record in records)
         {
-            var seed = record.GetProperty("seed").GetUInt64();
+            var seed = ulong.Parse(record.GetProperty("seed").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
             var arguments = new[] { "--profile", "lean-core", "--seed", seed.ToString(), "--events", "40" };
 
             // What the corrupted field held: step 5 of the trace the unwrapped program writes.
