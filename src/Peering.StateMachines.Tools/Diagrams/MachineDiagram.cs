@@ -181,7 +181,7 @@ public static partial class MachineDiagram
         ArgumentNullException.ThrowIfNull(coverage);
         var declared = coverage.Declared.Length;
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"coverage: {coverage.Exercised} of {declared} declared transitions exercised by {coverage.Moves} moves in {coverage.Steps} steps");
+            $"coverage: {coverage.Exercised} of {ToolText.Count(declared, "declared transition")} exercised by {ToolText.Count(coverage.Moves, "move")} in {ToolText.Count(coverage.Steps, "step")}");
         foreach (var t in coverage.Unreached)
         {
             yield return "not reached: " + coverage.Describe(t);

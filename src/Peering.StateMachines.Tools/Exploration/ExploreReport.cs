@@ -67,7 +67,7 @@ public sealed class ExploreReport<TSnapshot, TEvent>(ExploreSpec settings, Explo
         w.WriteLine($"transitions taken: {result.Transitions}");
         w.WriteLine($"depth reached: {result.DepthReached}{(result.Exhausted ? " (exhausted: nothing new at the next depth)" : string.Empty)}");
         w.WriteLine($"snapshots per depth: {string.Join(" ", result.LevelSizes)}");
-        w.WriteLine($"time: {result.Elapsed.TotalSeconds:F1} s, {result.StatesPerSecond:F0} snapshots/s, {result.Transitions / Math.Max(result.Elapsed.TotalSeconds, 1e-9):F0} transitions/s");
+        w.WriteLine($"time: {result.Elapsed.TotalSeconds:F1} s, {result.StatesPerSecond:N0} snapshots/s, {result.Transitions / Math.Max(result.Elapsed.TotalSeconds, 1e-9):N0} transitions/s");
         w.WriteLine($"peak memory: {peakMemory / (1024.0 * 1024.0):F0} MiB");
 
         var handled = _coverage.ReachedHandled.Count;

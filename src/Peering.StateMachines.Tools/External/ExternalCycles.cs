@@ -251,13 +251,13 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             {
                 var seconds = limits.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
                 return CycleFailure.External(FailureKind.Timeout, result.OutputHeldOpen
-                    ? $"its output was still open after {seconds} s ({steps} steps read), though it had exited: a process it started holds it"
-                    : $"no end after {seconds} s ({steps} steps read): killed");
+                    ? $"its output was still open after {seconds} s ({ToolText.Count(steps, "step")} read), though it had exited: a process it started holds it"
+                    : $"no end after {seconds} s ({ToolText.Count(steps, "step")} read): killed");
             }
 
             if (result.OutputLimitExceeded)
             {
-                return CycleFailure.External(FailureKind.OutputLimit, $"wrote more than the output limit of {Mebibytes(limits.MaxOutputBytes)} ({steps} steps read): killed");
+                return CycleFailure.External(FailureKind.OutputLimit, $"wrote more than the output limit of {Mebibytes(limits.MaxOutputBytes)} ({ToolText.Count(steps, "step")} read): killed");
             }
 
             if (threw is not null)
@@ -265,7 +265,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return CycleFailure.External(FailureKind.Exception, $"this machine threw {threw.GetType().Name} replaying step {steps}: {threw.Message}");
             }
 
-            var ended = observer.SawSummary ? "" : $" after {steps} steps, before the trace's summary line";
+            var ended = observer.SawSummary ? "" : $" after {ToolText.Count(steps, "step")}, before the trace's summary line";
             if (result.ExitCode is not 0)
             {
                 return CycleFailure.External(FailureKind.Exit, result.ExitCode is { } code ? $"exited with code {code}{ended}" : $"did not exit{ended}");
@@ -283,7 +283,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
             if (events is not null && steps != events.Count)
             {
-                return CycleFailure.External(FailureKind.Mismatch, $"a trace of {steps} steps for the {events.Count} events sent");
+                return CycleFailure.External(FailureKind.Mismatch, $"a trace of {ToolText.Count(steps, "step")} for the {ToolText.Count(events.Count, "event")} sent");
             }
 
             return null;

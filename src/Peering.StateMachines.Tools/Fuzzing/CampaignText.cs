@@ -11,9 +11,9 @@ public static class CampaignText
     public static string Header(FuzzSettings s, int jobs)
     {
         var events = s.MinEvents == s.MaxEvents ? $"events {s.MinEvents}" : $"events {s.MinEvents}..{s.MaxEvents}";
-        var shard = s.Shard.N > 1 ? $" (shard {s.Shard}: {s.ShardCycles} of them)" : "";
+        var shard = s.Shard.N > 1 ? string.Create(Invariant, $" (shard {s.Shard}: {s.ShardCycles:N0} of them)") : "";
         var checks = (s.RoundTrip ? "round trip on" : "round trip off") + string.Concat(s.RequiredChecks.Select(c => $", {c} required"));
-        return $"fuzz: {s.Profile}, seed {s.Seed}, {s.Cycles} cycles{shard}, {events}, invariants every step, {checks}, {jobs} jobs";
+        return $"fuzz: {s.Profile}, seed {s.Seed}, {ToolText.Count(s.Cycles, "cycle")}{shard}, {events}, invariants every step, {checks}, {ToolText.Count(jobs, "job")}";
     }
 
     /// <summary>A failure: the cycle and its seed, what failed, and where its trace is (or that it could not be saved).</summary>
@@ -57,9 +57,9 @@ public static class CampaignText
     /// <summary>The closing summary line.</summary>
     public static string Summary(CampaignSummary s)
     {
-        var verdict = s.Failures.Count == 0 ? "0 failures" : s.Failures.Count == 1 ? "1 failure" : $"{s.Failures.Count} failures";
+        var verdict = ToolText.Count(s.Failures.Count, "failure");
         var how = s.Interrupted ? " (interrupted)" : s.StoppedAtFirstFailure ? " (stopped at the first failure)" : s.OutputError is not null ? " (stopped: output error)" : "";
-        return string.Create(Invariant, $"{s.CyclesRun:N0} cycles, {s.Steps:N0} steps, {verdict}{how} in {s.Timing.Seconds:F2} s ({s.Timing.StepsPerSecond:N0} steps/s, {s.Timing.Jobs} jobs); digest {s.Digest:x16}");
+        return string.Create(Invariant, $"{ToolText.Count(s.CyclesRun, "cycle")}, {ToolText.Count(s.Steps, "step")}, {verdict}{how} in {s.Timing.Seconds:F2} s ({s.Timing.StepsPerSecond:N0} steps/s, {ToolText.Count(s.Timing.Jobs, "job")}); digest {s.Digest:x16}");
     }
 
     /// <summary>One progress line of the command <paramref name="command"/>: cycles, steps, rate, failures and the time left at this pace.</summary>
@@ -68,7 +68,7 @@ public static class CampaignText
         var elapsed = p.Elapsed.TotalSeconds;
         var done = p.CyclesDone;
         var left = done == 0 ? "?" : Duration(elapsed * (p.TotalCycles - done) / done);
-        return string.Create(Invariant, $"{command}: {done:N0}/{p.TotalCycles:N0} cycles, {p.Steps:N0} steps, {p.Steps / Math.Max(elapsed, 1e-9):N0} steps/s, {p.Failures} failures, {left} left");
+        return string.Create(Invariant, $"{command}: {done:N0}/{p.TotalCycles:N0} cycles, {p.Steps:N0} steps, {p.Steps / Math.Max(elapsed, 1e-9):N0} steps/s, {ToolText.Count(p.Failures, "failure")}, {left} left");
     }
 
     private static string Duration(double seconds)

@@ -108,74 +108,82 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             var cursor = new Cursor(_encoder);
             var sequence = default(TraceSequence);
             using var lines = new TraceLines(source, _maxLineBytes);
-            while (lines.TryNext(out var line, out var at))
+            try
             {
-                if (_cancellation.IsCancellationRequested)
+                while (lines.TryNext(out var line, out var at))
                 {
-                    return (sequence.TotalSteps, sequence.Traces, null, true);
-                }
-
-                // The header is read on the fast path, without the snapshots; anything unexpected goes
-                // to the full parse, which reports precisely what is wrong.
-                if (!TContract.TryReadTraceHeader(line, out var header))
-                {
-                    header = Header(TraceReader.Parse(line, at));
-                }
-
-                if (header.IsSummary)
-                {
-                    sequence.Summary(header.Events, at);
-                    WriteRewrite(_encoder.EncodeSummary(header.Seed, header.Events));
-                    if (_observer?.Summary(at, header.Seed, header.Events) == false)
+                    if (_cancellation.IsCancellationRequested)
                     {
                         return (sequence.TotalSteps, sequence.Traces, null, true);
                     }
 
-                    continue;
-                }
+                    // The header is read on the fast path, without the snapshots; anything unexpected goes
+                    // to the full parse, which reports precisely what is wrong.
+                    if (!TContract.TryReadTraceHeader(line, out var header))
+                    {
+                        header = Header(TraceReader.Parse(line, at));
+                    }
 
-                if (!sequence.Accepts(header.Step))
-                {
-                    // A line that is malformed elsewhere says so first.
-                    TraceReader.Parse(line, at);
-                    throw sequence.OutOfSequence(header.Step, at);
-                }
+                    if (header.IsSummary)
+                    {
+                        sequence.Summary(header.Events, at);
+                        WriteRewrite(_encoder.EncodeSummary(header.Seed, header.Events));
+                        if (_observer?.Summary(at, header.Seed, header.Events) == false)
+                        {
+                            return (sequence.TotalSteps, sequence.Traces, null, true);
+                        }
 
-                if (sequence.Step(header.Step, at))
-                {
-                    cursor.StartTrace();
-                }
+                        continue;
+                    }
 
-                var expected = cursor.Advance(header.Event);
-                if (expected.SequenceEqual(line))
-                {
-                    WriteRewrite(expected);
+                    if (!sequence.Accepts(header.Step))
+                    {
+                        // A line that is malformed elsewhere says so first.
+                        TraceReader.Parse(line, at);
+                        throw sequence.OutOfSequence(header.Step, at);
+                    }
+
+                    if (sequence.Step(header.Step, at))
+                    {
+                        cursor.StartTrace();
+                    }
+
+                    var expected = cursor.Advance(header.Event);
+                    if (expected.SequenceEqual(line))
+                    {
+                        WriteRewrite(expected);
+                        if (_observer?.Agreed(at, header.Step, header.Event, cursor.After, cursor.AfterChecks) == false)
+                        {
+                            return (sequence.TotalSteps, sequence.Traces, null, true);
+                        }
+
+                        continue;
+                    }
+
+                    if (_rewrite is not null)
+                    {
+                        // Rewriting does not compare, but the input must still be a well-formed line.
+                        TraceReader.Parse(line, at);
+                        WriteRewrite(expected);
+                        continue;
+                    }
+
+                    var divergence = CompareStructurally(line, at, header.Step, cursor);
+                    if (divergence is not null)
+                    {
+                        return (sequence.TotalSteps, sequence.Traces, divergence, false);
+                    }
+
                     if (_observer?.Agreed(at, header.Step, header.Event, cursor.After, cursor.AfterChecks) == false)
                     {
                         return (sequence.TotalSteps, sequence.Traces, null, true);
                     }
-
-                    continue;
                 }
-
-                if (_rewrite is not null)
-                {
-                    // Rewriting does not compare, but the input must still be a well-formed line.
-                    TraceReader.Parse(line, at);
-                    WriteRewrite(expected);
-                    continue;
-                }
-
-                var divergence = CompareStructurally(line, at, header.Step, cursor);
-                if (divergence is not null)
-                {
-                    return (sequence.TotalSteps, sequence.Traces, divergence, false);
-                }
-
-                if (_observer?.Agreed(at, header.Step, header.Event, cursor.After, cursor.AfterChecks) == false)
-                {
-                    return (sequence.TotalSteps, sequence.Traces, null, true);
-                }
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                // A read of a pipe that was waiting when the signal came.
+                return (sequence.TotalSteps, sequence.Traces, null, true);
             }
 
             sequence.Finish(source.Name, lines.LinesRead);

@@ -96,11 +96,12 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 events.Add(line.Step.Event);
             }
 
+            var classified = Stopwatch.StartNew();
             var oracle = Classify(memory, bytes, events);
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(_options.Cancellation);
-            budget.CancelAfter(_options.MaxTime - clock.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
-            var search = new Search(oracle, _options, clock, budget.Token);
-            var current = search.Test([.. events.Take(Through(oracle.Original, events.Count))]) ?? throw new NothingToShrinkException("the failure does not reproduce");
+            var search = new Search(oracle, _options, clock, budget, classified.Elapsed);
+            IReadOnlyList<TEvent> first = [.. events.Take(Through(oracle.Original, events.Count))];
+            var current = search.Test(first) ?? (search.Exhausted ? first : throw new NothingToShrinkException("the failure does not reproduce"));
             for (var round = 0; round < 8 && !search.Exhausted; round++)
             {
                 var before = current;
@@ -112,8 +113,8 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
             }
 
-            var shrunk = oracle.Evaluate(current) ?? throw new InvalidOperationException("the shrunk trace no longer fails");
-            return new ShrinkResult(oracle.Original, shrunk, events.Count, current.Count, search.Tests, search.Exhausted, clock.Elapsed, oracle.Write(current))
+            var (shrunk, trace) = oracle.Final(current);
+            return new ShrinkResult(oracle.Original, shrunk ?? throw new NothingToShrinkException("the failure does not reproduce"), events.Count, current.Count, search.Tests, search.Exhausted, clock.Elapsed, trace)
             {
                 Interrupted = _options.Cancellation.IsCancellationRequested,
             };
@@ -203,6 +204,9 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             public virtual CycleFailure? Evaluate(IReadOnlyList<TEvent> events, CancellationToken budget) => Evaluate(events);
 
             public abstract byte[] Write(IReadOnlyList<TEvent> events);
+
+            /// <summary>The failure of the shrunk events and their trace.</summary>
+            public virtual (CycleFailure? Failure, byte[] Trace) Final(IReadOnlyList<TEvent> events) => (Evaluate(events), Write(events));
         }
 
         /// <summary>Invariant, required check, round trip or exception: this machine's own trace of the events.</summary>
@@ -225,13 +229,31 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         {
             public override CycleFailure? Evaluate(IReadOnlyList<TEvent> events) => external.Check(events, 0);
 
-            public override CycleFailure? Evaluate(IReadOnlyList<TEvent> events, CancellationToken budget) => external.Check(events, 0, cancellation: budget);
+            // The trace of the last failing candidate: the shrunk events are most often that candidate,
+            // and then the program need not run again after the search (--max-seconds holds).
+            private (TEvent[] Events, CycleFailure Failure, byte[] Trace)? _last;
 
-            public override byte[] Write(IReadOnlyList<TEvent> events)
+            public override CycleFailure? Evaluate(IReadOnlyList<TEvent> events, CancellationToken budget)
             {
                 using var output = new MemoryStream();
-                external.Check(events, 0, output);
-                return output.ToArray();
+                var failure = external.Check(events, 0, output, budget);
+                _last = failure is null || budget.IsCancellationRequested ? _last : ([.. events], failure, output.ToArray());
+                return failure;
+            }
+
+            public override byte[] Write(IReadOnlyList<TEvent> events) => Final(events).Trace;
+
+            // One run for the failure and the trace (when the last candidate is not these events).
+            public override (CycleFailure? Failure, byte[] Trace) Final(IReadOnlyList<TEvent> events)
+            {
+                if (_last is { } last && last.Events.AsSpan().SequenceEqual([.. events]))
+                {
+                    return (last.Failure, last.Trace);
+                }
+
+                using var output = new MemoryStream();
+                var failure = external.Check(events, 0, output);
+                return (failure, output.ToArray());
             }
         }
 
@@ -301,9 +323,32 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             }
         }
 
-        /// <summary>The candidate tests, with a cache and the budget.</summary>
-        private sealed class Search(Oracle oracle, ShrinkOptions options, Stopwatch clock, CancellationToken budget)
+        /// <summary>
+        /// The candidate tests, with a cache and the budget. The budget ends early by the longest
+        /// failing run seen (the original's first): the shrunk trace may need one more run after the
+        /// search, and that run must end within --max-seconds too.
+        /// </summary>
+        private sealed class Search
         {
+            private readonly Oracle _oracle;
+            private readonly ShrinkOptions _options;
+            private readonly Stopwatch _clock;
+            private readonly CancellationTokenSource _budget;
+            private TimeSpan _reserve;
+
+            public Search(Oracle oracle, ShrinkOptions options, Stopwatch clock, CancellationTokenSource budget, TimeSpan reserve)
+            {
+                (_oracle, _options, _clock, _budget) = (oracle, options, clock, budget);
+                Reserve(reserve);
+            }
+
+            private void Reserve(TimeSpan run)
+            {
+                _reserve = run > _reserve ? run : _reserve;
+                var left = _options.MaxTime - _clock.Elapsed - _reserve;
+                _budget.CancelAfter(left.Ticks > 0 ? left : TimeSpan.Zero);
+            }
+
             private readonly Dictionary<string, IReadOnlyList<TEvent>?> _seen = [];
             private readonly CanonicalWriter _canonical = new(1024);
 
@@ -325,24 +370,30 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                     return known;
                 }
 
-                if (Tests >= options.MaxTests || clock.Elapsed > options.MaxTime || budget.IsCancellationRequested)
+                if (Tests >= _options.MaxTests || _clock.Elapsed > _options.MaxTime || _budget.IsCancellationRequested)
                 {
                     Exhausted = true;
                     return null;
                 }
 
                 Tests++;
-                var failure = oracle.Evaluate(candidate, budget);
-                if (budget.IsCancellationRequested)
+                var started = _clock.Elapsed;
+                var failure = _oracle.Evaluate(candidate, _budget.Token);
+                if (_budget.IsCancellationRequested)
                 {
                     // Cut short: neither failing nor passing, and the budget is spent.
                     Exhausted = true;
                     return null;
                 }
 
-                IReadOnlyList<TEvent>? kept = failure is not null && failure.SameWayAs(oracle.Original)
+                IReadOnlyList<TEvent>? kept = failure is not null && failure.SameWayAs(_oracle.Original)
                     ? [.. candidate.Take(Through(failure, candidate.Count))]
                     : null;
+                if (kept is not null)
+                {
+                    Reserve(_clock.Elapsed - started);
+                }
+
                 _seen[key] = kept;
                 return kept;
             }

@@ -73,7 +73,7 @@ public sealed class TraceStatistics
     public string ToTable()
     {
         var w = new StringWriter(CultureInfo.InvariantCulture);
-        w.WriteLine($"{Traces:N0} traces, {Steps:N0} steps, {Effects.Total:N0} effects");
+        w.WriteLine($"{ToolText.Count(Traces, "trace")}, {ToolText.Count(Steps, "step")}, {ToolText.Count(Effects.Total, "effect")}");
         foreach (var h in new[] { Events, Effects, Transitions })
         {
             w.WriteLine();
@@ -140,15 +140,30 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <summary>Empty histograms of this machine.</summary>
         public static TraceStatistics Create() => new(TContract.Definition);
 
-        /// <summary>Counts every step of <paramref name="input"/>.</summary>
+        /// <summary>Counts every step of <paramref name="input"/>, or those before <paramref name="stop"/> is cancelled; whether it counted them all.</summary>
         /// <exception cref="MalformedTraceException">The input is not a well-formed trace.</exception>
-        public static void Add(TraceStatistics stats, TraceInput input)
+        public static bool Add(TraceStatistics stats, TraceInput input, CancellationToken stop = default)
         {
-            foreach (var line in TraceReader.ReadSteps(input))
+            try
             {
-                var s = line.Step;
-                Add(stats, s.Step, s.FromState, s.ToState, s.Event, s.Effects);
+                foreach (var line in TraceReader.ReadSteps(input))
+                {
+                    if (stop.IsCancellationRequested)
+                    {
+                        return false;
+                    }
+
+                    var s = line.Step;
+                    Add(stats, s.Step, s.FromState, s.ToState, s.Event, s.Effects);
+                }
             }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // A read of a pipe that was waiting when the signal came.
+                return false;
+            }
+
+            return !stop.IsCancellationRequested;
         }
 
         /// <summary>Counts one step.</summary>

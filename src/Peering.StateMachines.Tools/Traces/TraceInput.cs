@@ -9,21 +9,26 @@ namespace Peering.StateMachines.Tools;
 public sealed class TraceInput
 {
     private readonly Func<Stream> _open;
+    private readonly CancellationToken _stop;
 
-    private TraceInput(string name, Func<Stream> open)
+    private TraceInput(string name, Func<Stream> open, CancellationToken stop = default)
     {
         Name = name;
         _open = open;
+        _stop = stop;
     }
 
     /// <summary>The name errors and reports use (the path, or <c>-</c>).</summary>
     public string Name { get; }
 
-    /// <summary>Standard input (<paramref name="open"/>: how to open it; the console's by default).</summary>
-    public static TraceInput StandardInput(Func<Stream>? open = null) => new("-", open ?? Console.OpenStandardInput);
+    /// <summary>
+    /// Standard input (<paramref name="open"/>: how to open it; the console's by default). A pipe can
+    /// block a read for ever: cancelling <paramref name="stop"/> ends a read that waits.
+    /// </summary>
+    public static TraceInput StandardInput(Func<Stream>? open = null, CancellationToken stop = default) => new("-", open ?? Console.OpenStandardInput, stop);
 
-    /// <summary>A file.</summary>
-    public static TraceInput File(string path) => new(path, () =>
+    /// <summary>A file; if it is not a regular file (a FIFO, <c>&lt;(command)</c>), cancelling <paramref name="stop"/> ends a read that waits.</summary>
+    public static TraceInput File(string path, CancellationToken stop = default) => new(path, () =>
     {
         try
         {
@@ -34,7 +39,7 @@ public sealed class TraceInput
             // Gone or unreadable since the paths were expanded: an input problem (exit 2), never "output not writable".
             throw new InputException($"{path}: cannot be read: {e.Message}", e);
         }
-    });
+    }, PhysicalFileSystem.Instance.KindOf(path) == OutputKind.Regular ? default : stop);
 
     /// <summary>A stream opened by <paramref name="open"/> (a pipe from another program), named <paramref name="name"/> in reports.</summary>
     public static TraceInput FromStream(string name, Func<Stream> open) => new(name, open);
@@ -45,16 +50,16 @@ public sealed class TraceInput
     /// <summary>
     /// Expands command-line paths: <c>-</c> is standard input (opened by <paramref name="standardInput"/>,
     /// the console's by default), a directory is its trace files. A path that does not exist, or a
-    /// directory without traces, is an error.
+    /// directory without traces, is an error. Cancelling <paramref name="stop"/> ends a read of a pipe that waits.
     /// </summary>
-    public static IReadOnlyList<TraceInput> Expand(IEnumerable<string> paths, Func<Stream>? standardInput = null)
+    public static IReadOnlyList<TraceInput> Expand(IEnumerable<string> paths, Func<Stream>? standardInput = null, CancellationToken stop = default)
     {
         var sources = new List<TraceInput>();
         foreach (var path in paths)
         {
             if (path == "-")
             {
-                sources.Add(StandardInput(standardInput));
+                sources.Add(StandardInput(standardInput, stop));
             }
             else if (Directory.Exists(path))
             {
@@ -64,7 +69,7 @@ public sealed class TraceInput
                     throw new FileNotFoundException($"{path}: no .jsonl or .jsonl.gz files in this directory");
                 }
 
-                sources.AddRange(files.Select(File));
+                sources.AddRange(files.Select(f => File(f)));
             }
             else if (System.IO.File.Exists(path))
             {
@@ -78,7 +83,7 @@ public sealed class TraceInput
                     throw new FileNotFoundException($"{path}: cannot be read: {e.Message}");
                 }
 
-                sources.Add(File(path));
+                sources.Add(File(path, stop));
             }
             else
             {
@@ -117,7 +122,8 @@ public sealed class TraceInput
     /// <summary>Opens the decompressed byte stream.</summary>
     public Stream Open()
     {
-        var raw = new Guarded(Name, _open());
+        var opened = _open();
+        var raw = new Guarded(Name, _stop.CanBeCanceled ? new Interruptible(opened, _stop) : opened);
         var magic = new byte[2];
         var n = raw.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         Stream stream = new PrefixedStream(magic.AsMemory(0, n), raw);
@@ -267,6 +273,52 @@ public sealed class TraceInput
         protected override void Dispose(bool disposing)
         {
             if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    // A read of a pipe blocks in the kernel, where no cancellation reaches it. Each read runs on the
+    // thread pool into a buffer of our own, and the reader waits for it or for the signal; on the
+    // signal the read is abandoned (the process is ending) and the reader gets OperationCanceledException.
+    private sealed class Interruptible(Stream inner, CancellationToken stop) : ReadOnlyStream
+    {
+        private readonly byte[] _buffer = new byte[1 << 16];
+        private Task<int>? _pending;
+        private int _start;
+        private int _end;
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_start == _end)
+            {
+                _pending ??= Task.Run(() => inner.Read(_buffer));
+                try
+                {
+                    _pending.Wait(stop);
+                }
+                catch (AggregateException x) when (x.InnerExceptions.Count == 1)
+                {
+                    _pending = null;
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(x.InnerExceptions[0]);
+                }
+
+                (_start, _end, _pending) = (0, _pending.Result, null);
+            }
+
+            var n = Math.Min(buffer.Length, _end - _start);
+            _buffer.AsSpan(_start, n).CopyTo(buffer);
+            _start += n;
+            return n;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // A read still waiting owns the stream; it ends with the process.
+            if (disposing && _pending is null)
             {
                 inner.Dispose();
             }

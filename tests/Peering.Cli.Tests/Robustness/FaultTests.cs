@@ -336,6 +336,68 @@ public sealed class FaultTests : IDisposable
         await drain;
     }
 
+    // A pipe that stays open with no more data: the read waits in the kernel, where only the signal can end it.
+    [PosixTheory]
+    [InlineData("replay", "replay interrupted: 1 file, 10 steps")]
+    [InlineData("stats", "stats interrupted: the histograms of the 10 steps read before the signal")]
+    public void SIGTERM_ends_a_read_of_standard_input_that_waits(string command, string said)
+    {
+        using var process = PeeringProcess.Start([command, "-"], keepInputOpen: true);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        foreach (var line in TraceFiles.Lines.Take(10))
+        {
+            process.StandardInput.WriteLine(line);
+        }
+
+        process.StandardInput.Flush();
+        WaitUntilReadingAPipe(process.Id);
+        var signalled = Stopwatch.StartNew();
+        Assert.Equal(0, Kill(process.Id, 15));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), $"peering {command} did not stop after SIGTERM");
+
+        // Well before the grace period, which ends the process without a report.
+        Assert.True(signalled.Elapsed < ToolSignals.Grace / 2, $"stopped after {signalled.Elapsed}");
+        Assert.Equal(143, process.ExitCode);
+        Assert.Contains(said, stdout.Result + stderr.Result);
+        if (command == "stats")
+        {
+            Assert.StartsWith("1 trace, 10 steps, ", stdout.Result);
+        }
+    }
+
+    // Until a thread of the process waits in a read of our pipe (Linux's wchan), at most 30 s; elsewhere 3 s.
+    // The runtime's signal thread always waits in a read of its own pipe: ours is the second.
+    private static void WaitUntilReadingAPipe(int pid)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks))
+        {
+            Thread.Sleep(3000);
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                if (Directory.EnumerateDirectories(tasks).Count(t => File.ReadAllText(Path.Combine(t, "wchan")).Contains("pipe_read", StringComparison.Ordinal)) >= 2)
+                {
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                // A thread that ended while listed.
+            }
+
+            Thread.Sleep(50);
+        }
+
+        Assert.Fail("the process never waited in a pipe read");
+    }
+
     // Runs `peering ARGS` through a shell (redirections, pipes, a file-size limit).
     private CliRun Shell(string args, int? limitKb = null, bool bash = false)
     {

@@ -45,8 +45,8 @@ public static class PeeringProcess
         }
     }
 
-    /// <summary>Starts <c>peering</c> with <paramref name="args"/> (standard input closed, output and error redirected); the caller waits for it.</summary>
-    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <summary>Starts <c>peering</c> with <paramref name="args"/> (standard input closed unless <paramref name="keepInputOpen"/>, output and error redirected); the caller waits for it.</summary>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool keepInputOpen = false)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -68,7 +68,11 @@ public static class PeeringProcess
         }
 
         var process = Process.Start(info)!;
-        process.StandardInput.Close();
+        if (!keepInputOpen)
+        {
+            process.StandardInput.Close();
+        }
+
         return process;
     }
 

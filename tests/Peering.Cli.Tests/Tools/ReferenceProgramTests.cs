@@ -76,7 +76,7 @@ public sealed class ReferenceProgramTests(ITestOutputHelper output) : IDisposabl
         var run = PeeringProcess.Run(["replay-fuzz", "--against", wrapper, "--cycles", "1", "--save-failure-traces", dir]);
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         var record = Assert.Single(StandIns.Records(dir));
-        var seed = record.GetProperty("seed").GetUInt64().ToString();
+        var seed = record.GetProperty("seed").GetString()!;
         var events = record.GetProperty("events").GetInt64().ToString();
 
         // The value the reference itself wrote there is what this reducer computes.
@@ -140,6 +140,35 @@ public sealed class ReferenceProgramTests(ITestOutputHelper output) : IDisposabl
             // The trace is the reference's: the real reducer agrees with every step of it.
             Assert.Equal(0, PeeringProcess.Run(["replay", trace]).ExitCode);
         }
+    }
+
+    [ReferenceFact]
+    public void Shrink_with_a_slow_events_driver_ends_within_max_seconds()
+    {
+        // Each run of this driver takes 2 s and disagrees at step 2; the search runs out of budget.
+        const int MaxSeconds = 6;
+        var wrapper = _standIns.Script("slow-corrupt.sh",
+            $$"""sleep 2; {{StandIns.Sh(EventsDriver)}} "$@" | sed '/"step":2,/s/"last_peering_reset":[0-9]*},"after_checks"/"last_peering_reset":999},"after_checks"/'""");
+        var trace = Path.Combine(_standIns.Directory, "input.jsonl");
+        File.WriteAllLines(trace, TraceFiles.Generate(7, 200));
+        var shrunk = Path.Combine(_standIns.Directory, "shrunk.jsonl");
+
+        var startUp = Stopwatch.StartNew();
+        Assert.Equal(0, PeeringProcess.Run(["--version"]).ExitCode);
+        startUp.Stop();
+        var clock = Stopwatch.StartNew();
+        var run = PeeringProcess.Run(["shrink", trace, "-o", shrunk, "--events-driver", wrapper, "--max-seconds", $"{MaxSeconds}"]);
+        clock.Stop();
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s (start-up {startUp.Elapsed.TotalSeconds:F1} s): {run.Stdout}{run.Stderr}");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("budget exhausted", run.Stdout);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(MaxSeconds + 1.5) + startUp.Elapsed, $"shrink took {clock.Elapsed} for --max-seconds {MaxSeconds}");
+
+        // The shrunk trace is the driver's own for the kept events: it disagrees with this reducer at step 2.
+        var steps = PeeringTools.TraceReader.ReadSteps(TraceInput.File(shrunk)).ToList();
+        Assert.Equal(2, steps[^1].Step.Step);
+        Assert.Equal(999, JsonDocument.Parse(File.ReadLines(shrunk).ElementAt(2)).RootElement.GetProperty("after").GetProperty("last_peering_reset").GetInt64());
     }
 
     [ReferenceFact]

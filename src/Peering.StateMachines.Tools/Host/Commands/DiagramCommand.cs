@@ -51,7 +51,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
                 try
                 {
-                    coverage = TraceCoverage.Collect(TraceInput.Expand(coverageTraces, env.OpenStandardInput));
+                    coverage = TraceCoverage.Collect(TraceInput.Expand(coverageTraces, env.OpenStandardInput, env.Cancellation));
                 }
                 catch (FileNotFoundException e)
                 {

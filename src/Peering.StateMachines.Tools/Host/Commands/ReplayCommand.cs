@@ -36,7 +36,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             IReadOnlyList<TraceInput> sources;
             try
             {
-                sources = TraceInput.Expand(paths, env.OpenStandardInput);
+                sources = TraceInput.Expand(paths, env.OpenStandardInput, env.Cancellation);
             }
             catch (FileNotFoundException e)
             {

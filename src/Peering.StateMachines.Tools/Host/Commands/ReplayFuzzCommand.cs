@@ -190,7 +190,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             var p = cycles.Parameters;
             var what = cycles.Sequences is not null
                 ? $"the events of {s.Cycles} {(s.Cycles == 1 ? "trace" : "traces")}"
-                : $"{s.Profile}, seed {s.Seed}, {s.Cycles} cycles{(s.Shard.N > 1 ? $" (shard {s.Shard}: {s.ShardCycles} of them)" : "")}, "
+                : $"{s.Profile}, seed {s.Seed}, {ToolText.Count(s.Cycles, "cycle")}{(s.Shard.N > 1 ? $" (shard {s.Shard}: {s.ShardCycles:N0} of them)" : "")}, "
                     + (s.MinEvents == s.MaxEvents ? $"events {s.MinEvents}" : $"events {s.MinEvents}..{s.MaxEvents}");
             var how = p.Input == "events" ? $"sent to {p.Against}" : $"against {p.Against}";
             var checks = string.Concat(s.RequiredChecks.Select(c => $", {c} required"));
@@ -205,7 +205,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             IReadOnlyList<TraceInput> inputs;
             try
             {
-                inputs = TraceInput.Expand(paths, env.OpenStandardInput);
+                inputs = TraceInput.Expand(paths, env.OpenStandardInput, env.Cancellation);
             }
             catch (FileNotFoundException e)
             {

@@ -57,7 +57,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             IReadOnlyList<TraceInput> inputs;
             try
             {
-                inputs = TraceInput.Expand([path], env.OpenStandardInput);
+                inputs = TraceInput.Expand([path], env.OpenStandardInput, env.Cancellation);
             }
             catch (FileNotFoundException e)
             {
@@ -93,7 +93,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             output.Commit();
 
             report.WriteLine($"failure: {result.Original}");
-            report.WriteLine($"shrunk {result.OriginalSteps} steps to {result.KeptSteps} ({result.Tests} candidates tried in {result.Elapsed.TotalSeconds:F1} s{(result.BudgetExhausted ? ", budget exhausted" : "")}): {result.Shrunk.Describe()}");
+            report.WriteLine($"shrunk {ToolText.Count(result.OriginalSteps, "step")} to {result.KeptSteps:N0} ({ToolText.Count(result.Tests, "candidate")} tried in {result.Elapsed.TotalSeconds:F1} s{(result.BudgetExhausted ? ", budget exhausted" : "")}): {result.Shrunk.Describe()}");
             report.WriteLine($"wrote {(outputPath == "-" ? "standard output" : outputPath)}");
             return result.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
         }

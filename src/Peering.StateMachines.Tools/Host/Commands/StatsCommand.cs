@@ -38,11 +38,15 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         private static int Run(Host host, ToolEnvironment env, string[] paths, bool json, string? versusProfile)
         {
             var stats = Statistics.Create();
+            var complete = true;
             try
             {
-                foreach (var input in TraceInput.Expand(paths, env.OpenStandardInput))
+                foreach (var input in TraceInput.Expand(paths, env.OpenStandardInput, env.Cancellation))
                 {
-                    Statistics.Add(stats, input);
+                    if (!(complete = Statistics.Add(stats, input, env.Cancellation)))
+                    {
+                        break;
+                    }
                 }
             }
             catch (FileNotFoundException e)
@@ -55,7 +59,13 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 return ExitCodes.Malformed;
             }
 
-            if (versusProfile is not null)
+            // A signal: the histograms of the steps read so far, said to be partial (README "Exit codes").
+            if (!complete)
+            {
+                env.Error.WriteLine($"stats interrupted: the histograms of the {ToolText.Count(stats.Steps, "step")} read before the signal");
+            }
+
+            if (versusProfile is not null && complete)
             {
                 var generated = Statistics.Generated(host.Events!, versusProfile, stats.Steps, host.SampleEvents);
                 env.Out.Write(GeneratedSample.Report("traces", stats, $"generated {versusProfile}", generated));
@@ -69,7 +79,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 env.Out.Write(stats.ToTable());
             }
 
-            return ExitCodes.Ok;
+            return complete ? ExitCodes.Ok : ExitCodes.Interrupted;
         }
     }
 }
