@@ -55,16 +55,29 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
     public ExplorationResult<TSnapshot, TEvent> Execute()
     {
         _clock.Start();
-        var frontier = Split(Roots(), 0);
+        var frontier = new List<Node>();
         var exhausted = false;
-        for (var depth = 1; depth <= _options.MaxDepth && _status == ExplorationStatus.Completed; depth++)
+        try
         {
-            frontier = Split(Level(frontier, depth), depth);
-            if (_levels[depth] == 0 && _status == ExplorationStatus.Completed)
+            frontier = Split(Roots(), 0);
+            for (var depth = 1; depth <= _options.MaxDepth && _status == ExplorationStatus.Completed; depth++)
             {
-                exhausted = true;
-                break;
+                frontier = Split(Level(frontier, depth), depth);
+                if (_levels[depth] == 0 && _status == ExplorationStatus.Completed)
+                {
+                    exhausted = true;
+                    break;
+                }
             }
+        }
+        catch (OutOfMemoryException)
+        {
+            // One allocation (a list or the visited set doubling) went past the heap's limit (a
+            // container's, DOTNET_GCHeapHardLimit) before CheckMemory saw it coming: the same stop.
+            // The frontiers are let go, which leaves room for the report of what was explored.
+            frontier = [];
+            _status = ExplorationStatus.MemoryLimit;
+            GC.Collect();
         }
 
         _clock.Stop();

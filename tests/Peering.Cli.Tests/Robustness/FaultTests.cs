@@ -306,6 +306,23 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(["explore.json"], LeftInDirectory());
     }
 
+    // A container's memory limit reaches .NET as a heap hard limit (cgroups: 75% of the limit), as this one does.
+    [Theory]
+    [InlineData("0x4000000")]
+    [InlineData("0x8000000")]
+    public void Explore_stops_at_a_heap_hard_limit_with_exit_5_and_its_report(string limit)
+    {
+        var json = Path.Combine(_files.Directory, "explore.json");
+        var run = PeeringProcess.Run(["explore", "--depth", "14", "--json", json], new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = limit });
+        Assert.Equal(ExitCodes.StateBound, run.ExitCode);
+        Assert.Contains("result: STOPPED: the managed heap reached its limit", run.Stdout);
+        Assert.DoesNotContain("out of memory", run.Stderr);
+        var report = JsonDocument.Parse(File.ReadAllBytes(json)).RootElement;
+        Assert.Equal("memory_limit", report.GetProperty("status").GetString());
+        Assert.True(report.GetProperty("distinct_snapshots").GetInt64() > 1000);
+        Assert.Equal(["explore.json"], LeftInDirectory());
+    }
+
     // Starts peering, waits for its first line (the command is running, its handlers in place), sends the signal; the exit code and standard output.
     private static async Task<(int Exit, string Stdout)> Signalled(string[] args, string header, int signal, string name)
     {
