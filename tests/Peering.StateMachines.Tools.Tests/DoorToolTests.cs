@@ -224,9 +224,9 @@ public sealed class DoorToolTests : IDisposable
     public void Stats_counts_the_events_effects_and_transitions_of_a_trace()
     {
         var trace = Trace("stats.jsonl", new Open(3), new Close(Slam: true), new LockDoor("brass", 1), new Kick(1));
-        var stats = Run("stats", trace, "--json");
+        var stats = Run("stats", trace, "--json", "-");
         Assert.Equal(0, stats.Exit);
-        using var doc = JsonDocument.Parse(stats.Out);
+        using var doc = JsonDocument.Parse(stats.Stdout);
         var root = doc.RootElement;
         Assert.Equal(1, root.GetProperty("traces").GetInt32());
         Assert.Equal(4, root.GetProperty("steps").GetInt32());

@@ -88,7 +88,7 @@ public sealed class ShrinkAndStatsCommandTests : IDisposable
         var lines = TraceFiles.Generate(8, 40);
         var path = _files.Write("t.jsonl", lines);
         var steps = lines[..^1].Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var run = PeeringProcess.Run(["stats", path, path, "--json"]);
+        var run = PeeringProcess.Run(["stats", path, path, "--json", "-"]);
         Assert.Equal(0, run.ExitCode);
         var root = JsonDocument.Parse(run.Stdout).RootElement;
         Assert.Equal(2, root.GetProperty("traces").GetInt32());
@@ -107,6 +107,23 @@ public sealed class ShrinkAndStatsCommandTests : IDisposable
         {
             Assert.Equal(2 * group.Count(), root.GetProperty("transitions").GetProperty(group.Key).GetInt32());
         }
+    }
+
+    [Fact]
+    public void Stats_json_FILE_writes_the_histograms_there_beside_the_table_as_on_every_command()
+    {
+        var lines = TraceFiles.Generate(8, 40);
+        var path = _files.Write("t.jsonl", lines);
+        var json = Path.Combine(_files.Directory, "stats.json");
+        var run = PeeringProcess.Run(["stats", path, "--json", json]);
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith($"1 trace, {lines.Length - 1} steps, ", run.Stdout);
+        Assert.Equal(lines.Length - 1, JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("steps").GetInt32());
+
+        // The JSON never replaces a trace it reads.
+        var onto = PeeringProcess.Run(["stats", path, "--json", path]);
+        Assert.Equal(ExitCodes.Usage, onto.ExitCode);
+        Assert.Equal(lines, File.ReadAllLines(path));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 Description = "Trace files (.jsonl, .jsonl.gz), directories of them, or - for standard input",
                 Arity = ArgumentArity.OneOrMore,
             }.NoOptions();
-            var json = new Option<bool>("--json") { Description = "Write the histograms as JSON instead of a table" };
+            var json = new Option<string?>("--json") { Description = "Also write the histograms as JSON to FILE (- for standard output, instead of the table)", HelpName = "FILE" };
             var command = new Command("stats", "Histograms of traces: event types, effect types and (from_state, to_state) transitions")
             {
                 paths, json,
@@ -35,8 +35,11 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             return command;
         }
 
-        private static int Run(Host host, ToolEnvironment env, string[] paths, bool json, string? versusProfile)
+        private static int Run(Host host, ToolEnvironment env, string[] paths, string? jsonPath, string? versusProfile)
         {
+            // Before anything is read: the JSON must not replace one of the traces.
+            PendingFile.RefuseInput(env.FileSystem, "--json", jsonPath, paths);
+            using var json = jsonPath is null ? null : PendingFile.Create(env.FileSystem, jsonPath, env.OpenStandardOutput);
             var stats = Statistics.Create();
             var complete = true;
             try
@@ -70,13 +73,17 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 var generated = Statistics.Generated(host.Events!, versusProfile, stats.Steps, host.SampleEvents);
                 env.Out.Write(GeneratedSample.Report("traces", stats, $"generated {versusProfile}", generated));
             }
-            else if (json)
-            {
-                env.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stats.ToJson()));
-            }
-            else
+            else if (jsonPath != "-")
             {
                 env.Out.Write(stats.ToTable());
+            }
+
+            // Partial histograms are not written as if they were of every input.
+            if (json is not null && complete)
+            {
+                json.Stream.Write(stats.ToJson());
+                json.Stream.WriteByte((byte)'\n');
+                json.Commit();
             }
 
             return complete ? ExitCodes.Ok : ExitCodes.Interrupted;
