@@ -192,10 +192,8 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 }
 
                 var (outcome, result, command, runCopyError) = cycles.RunOnce(spec, events, copy?.Stream, cancellation, progress, _canonical);
-                if (runCopyError is not null)
-                {
-                    copyError ??= $"cannot write {copy!.Path}: {runCopyError}";
-                }
+                // The copy is a PendingFile's stream, whose errors name the file already.
+                copyError ??= runCopyError;
 
                 if (outcome.Cancelled || outcome.Failure is not { } failure)
                 {

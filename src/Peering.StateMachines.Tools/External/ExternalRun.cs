@@ -484,7 +484,7 @@ public sealed class ExternalRun : IDisposable
             {
                 _copy.Write(bytes);
             }
-            catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException)
+            catch (Exception x) when (x is OutputException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 run.CopyError = x.Message;
                 _copy = null;

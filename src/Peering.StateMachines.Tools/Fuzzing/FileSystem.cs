@@ -294,6 +294,8 @@ public sealed class PendingFile : IDisposable
     private readonly string _target;
     private Stream? _stream;
     private string? _retarget;
+    private Writer? _writer;
+    private OutputException? _failed;
 
     private PendingFile(IFileSystem fs, string path, string target, string? temp, Stream stream)
     {
@@ -310,8 +312,8 @@ public sealed class PendingFile : IDisposable
     /// <summary>Whether the output is written through (standard output, a device, a FIFO) rather than replaced.</summary>
     public bool IsStream => _temp is null;
 
-    /// <summary>What is written (a failed write is the caller's to report; <see cref="Dispose"/> still cleans up).</summary>
-    public Stream Stream => Open();
+    /// <summary>What is written: a failed write or flush is an <see cref="OutputException"/> naming the file, and the temporary file is deleted.</summary>
+    public Stream Stream => _writer ??= new Writer(this);
 
     /// <summary>Starts writing <paramref name="path"/>; <c>-</c> is <paramref name="standardOutput"/>, where the command has one.</summary>
     /// <exception cref="OutputException">The temporary file could not be created.</exception>
@@ -338,7 +340,7 @@ public sealed class PendingFile : IDisposable
                 }
                 catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException)
                 {
-                    throw new OutputException($"cannot write {path}: {x.Message}", x);
+                    throw new OutputException($"cannot write {path}: {Reason(x)}", x);
                 }
         }
 
@@ -402,7 +404,8 @@ public sealed class PendingFile : IDisposable
     /// <exception cref="OutputException">It could not be written (the temporary file is deleted).</exception>
     public void Write(ReadOnlySpan<byte> content)
     {
-        var stream = Open();
+        // A write after a failed one (a buffer flushed as it is closed) fails the same way.
+        var stream = _failed is { } failed ? throw failed : Open();
         try
         {
             stream.Write(content);
@@ -417,7 +420,7 @@ public sealed class PendingFile : IDisposable
     /// <exception cref="OutputException">It could not be written; the old target (if any) is untouched and the temporary file deleted.</exception>
     public void Commit()
     {
-        var stream = Open();
+        var stream = _failed is { } failed ? throw failed : Open();
         try
         {
             using (stream)
@@ -473,9 +476,13 @@ public sealed class PendingFile : IDisposable
     {
         ArgumentException => "File too large (the file-size limit, ulimit -f)",
         OutputException => x.Message,
-        { InnerException: IOException inner } => inner.Message,
-        _ => x.Message,
+        { InnerException: IOException inner } => WithoutPath(inner.Message),
+        _ => WithoutPath(x.Message),
     };
+
+    // .NET appends " : 'PATH'" to an I/O error's reason; the line names the file already.
+    private static string WithoutPath(string message) =>
+        message.EndsWith('\'') && message.LastIndexOf(" : '", StringComparison.Ordinal) is > 0 and var at ? message[..at] : message;
 
     private static string TemporaryName(string name)
     {
@@ -497,6 +504,51 @@ public sealed class PendingFile : IDisposable
 
     private Stream Open() => _stream ?? throw new InvalidOperationException("the pending file is already committed or discarded");
 
+    // The stream callers write (through GZip, a BufferedStream or a report writer): every error is
+    // one OutputException naming the file. Closing it closes nothing: Commit and Dispose do.
+    private sealed class Writer(PendingFile file) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(ReadOnlySpan<byte> buffer) => file.Write(buffer);
+
+        public override void Write(byte[] buffer, int offset, int count) => file.Write(buffer.AsSpan(offset, count));
+
+        public override void WriteByte(byte value) => file.Write([value]);
+
+        public override void Flush()
+        {
+            if (file._failed is not null)
+            {
+                return;
+            }
+
+            var stream = file.Open();
+            try
+            {
+                stream.Flush();
+            }
+            catch (Exception x) when (IsWriteError(x))
+            {
+                throw file.Fail(x);
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
     // Drops the temporary file after a failed write; the exception to throw.
     private OutputException Fail(Exception x)
     {
@@ -511,7 +563,7 @@ public sealed class PendingFile : IDisposable
 
         _stream = null;
         Discard();
-        return x as OutputException ?? new OutputException($"cannot write {Path}: {Reason(x)}", x);
+        return _failed = x as OutputException ?? new OutputException($"cannot write {Path}: {Reason(x)}", x);
     }
 
     private void Discard()

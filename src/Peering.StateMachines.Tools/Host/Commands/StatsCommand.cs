@@ -81,8 +81,8 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             // Partial histograms are not written as if they were of every input.
             if (json is not null && complete)
             {
-                json.Stream.Write(stats.ToJson());
-                json.Stream.WriteByte((byte)'\n');
+                json.Write(stats.ToJson());
+                json.Write("\n"u8);
                 json.Commit();
             }
 
