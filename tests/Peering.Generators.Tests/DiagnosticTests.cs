@@ -111,6 +111,49 @@ public sealed class DiagnosticTests
         With("Ignores(typeof(B))]\n    public sealed partial class S1;", "Ignores(typeof(B)), Ignores({|#0:typeof(B)|})]\n    public sealed partial class S1;"),
         Expect(DiagnosticDescriptors.DuplicateDecision, 0, "S1", "B"));
 
+    /// <summary>The template with <paramref name="defaults"/> as attributes on the machine class.</summary>
+    private static string WithDefaults(string source, string defaults)
+        => source.Replace("public sealed partial class M", defaults + "\npublic sealed partial class M", StringComparison.Ordinal);
+
+    [Fact]
+    public Task Defaults_that_every_state_inherits_build_clean() => BuildsClean(WithDefaults(
+        With("Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]", "]").Replace(", Ignores(typeof(A))]", "]", StringComparison.Ordinal),
+        "[Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]")
+        .Replace("[State, Handles(typeof(B), typeof(S1))]", "[State, Handles(typeof(B), typeof(S1)), Handles(typeof(A))]", StringComparison.Ordinal));
+
+    [Fact]
+    public Task PSM001_counts_the_inherited_decisions() => Run(
+        // S1 declares nothing: it inherits A from the default and has no decision for B.
+        WithDefaults(With("Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]\n    public sealed partial class S1;", "]\n    public sealed partial class {|#0:S1|};"), "[Handles(typeof(A), typeof(S2))]"),
+        Expect(DiagnosticDescriptors.UndecidedPair, 0, "S1", "B"));
+
+    [Fact]
+    public Task PSM002_default_declared_twice() => Run(
+        WithDefaults(With("Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]", "Handles(typeof(A), typeof(S2))]"), "[Ignores(typeof(B)), Ignores({|#0:typeof(B)|})]"),
+        Expect(DiagnosticDescriptors.DuplicateDecision, 0, "M", "B"));
+
+    [Fact]
+    public Task PSM002_default_handled_and_ignored() => Run(
+        WithDefaults(With("Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]", "Handles(typeof(A), typeof(S2))]"), "[Ignores({|#0:typeof(B)|}), Handles(typeof(B), typeof(S1))]"),
+        Expect(DiagnosticDescriptors.DuplicateDecision, 0, "M", "B"));
+
+    [Fact]
+    public Task PSM003_default_handles_an_event_without_handler_reported_once_at_the_default() => Run(
+        // S2 inherits the default Handles(B); S1 ignores B itself.
+        WithDefaults(With("[Handler] private void On(B e) => Go(MState.S1);", "").Replace("Handles(typeof(B), typeof(S1)), Ignores(typeof(A))", "Ignores(typeof(A))", StringComparison.Ordinal), "[Handles({|#0:typeof(B)|}, typeof(S1))]"),
+        Expect(DiagnosticDescriptors.MissingHandler, 0, "M", "B"));
+
+    [Fact]
+    public Task PSM009_default_ignores_a_non_event() => Run(
+        WithDefaults(Template, "[Ignores({|#0:typeof(string)|})]"),
+        Expect(DiagnosticDescriptors.UnknownDeclaredType, 0, "String", "Ignores", "M", "an event", "M"));
+
+    [Fact]
+    public Task PSM015_default_every_state_overrides() => Run(
+        // Both states of the template decide B themselves.
+        WithDefaults(Template, "[Ignores({|#0:typeof(B)|})]"),
+        Expect(DiagnosticDescriptors.UnusedDefault, 0, "M", "B"));
+
     [Fact]
     public Task PSM003_handled_event_without_handler() => Run(
         With("[Handler] private void On(B e) => Go(MState.S1);", "").Replace("Handles(typeof(B), typeof(S1))", "Handles({|#0:typeof(B)|}, typeof(S1))", StringComparison.Ordinal),
