@@ -17,6 +17,8 @@ namespace Peering.Analyzers.CodeFixes;
 /// <summary>
 /// PSM101 from a handler entry state: adds <c>typeof(Target)</c> to that state's
 /// <c>[Handles(typeof(E), ...)]</c> attribute, wherever (which partial declaration, which file) it is.
+/// Not offered when the state inherits the machine's default (the analyzer then gives the diagnostic
+/// no attribute to edit): widening the default would permit the move from every state inheriting it.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPermittedTargetCodeFix))]
 [Shared]

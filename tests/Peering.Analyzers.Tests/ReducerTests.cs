@@ -47,6 +47,24 @@ public class ReducerTests
     }
 
     [Fact]
+    public async Task Narrowing_the_default_initialize_fails_from_every_state_that_inherits_it()
+    {
+        // Without Stray, OnInitialize's move to Stray (a non-primary) is not permitted from the states
+        // that inherit the machine's Initialize, but from Stray itself (a move to the current state is
+        // no move); GetPeerInfo declares its own Initialize, which keeps Stray.
+        var diagnostics = await Analyze(files => Edit(files, "Machine/PeeringMachine.States.cs",
+            "\n[Handles(typeof(Initialize), typeof(GetPeerInfo), typeof(Stray))]",
+            "\n[Handles(typeof(Initialize), typeof(GetPeerInfo))]"));
+
+        Assert.NotEmpty(diagnostics);
+        Assert.All(diagnostics, d => Assert.Equal("PSM101", d.Id));
+        Assert.All(diagnostics, d => Assert.Contains("' to 'Stray' is not permitted; permitted from '", d.GetMessage(), StringComparison.Ordinal));
+        Assert.All(diagnostics, d => Assert.EndsWith("' on 'Initialize' (the machine's default): {GetPeerInfo}", d.GetMessage(), StringComparison.Ordinal));
+        var sources = diagnostics.Select(d => d.GetMessage().Split('\'')[1]).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(["Active", "Clean", "Deleting", "Down", "Incomplete", "Initial", "Recovering", "ReplicaActive", "Reset", "WaitUpThru"], sources);
+    }
+
+    [Fact]
     public async Task A_decision_that_disagrees_with_the_moves_fails()
     {
         // Retry also from Stray: ChooseActing would run there, outside its RunsFrom.

@@ -39,9 +39,14 @@ public sealed partial class DiagramCommandTests
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>The declared single moves (from, to, event tag or null for a continuation), read off the attributes.</summary>
+    /// <summary>
+    /// The declared single moves (from, to, event tag or null for a continuation), read off the
+    /// attributes: each state's own Handles, and the machine's default Handles of every event the
+    /// state neither handles nor ignores itself (docs/toolkit.md §1).
+    /// </summary>
     private static List<(string From, string To, string? Event)> DeclaredByAttributes()
     {
+        var defaults = typeof(PeeringMachine).GetCustomAttributes<HandlesAttribute>().ToList();
         var states = typeof(PeeringMachine).GetNestedTypes()
             .Where(t => t.GetCustomAttribute<StateAttribute>() is not null)
             .OrderBy(t => t.MetadataToken)
@@ -51,7 +56,9 @@ public sealed partial class DiagramCommandTests
         var moves = new List<(string, string, string?)>();
         foreach (var state in states)
         {
-            foreach (var handles in state.GetCustomAttributes<HandlesAttribute>())
+            var own = state.GetCustomAttributes<HandlesAttribute>().ToList();
+            var decided = own.Select(h => h.Event).Concat(state.GetCustomAttributes<IgnoresAttribute>().SelectMany(i => i.Events)).ToHashSet();
+            foreach (var handles in own.Concat(defaults.Where(d => !decided.Contains(d.Event))))
             {
                 moves.AddRange(handles.To.Where(t => t != state).Select(t => (StateName(state), StateName(t), (string?)EventTag(handles.Event))));
             }

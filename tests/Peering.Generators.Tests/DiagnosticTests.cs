@@ -111,6 +111,49 @@ public sealed class DiagnosticTests
         With("Ignores(typeof(B))]\n    public sealed partial class S1;", "Ignores(typeof(B)), Ignores({|#0:typeof(B)|})]\n    public sealed partial class S1;"),
         Expect(DiagnosticDescriptors.DuplicateDecision, 0, "S1", "B"));
 
+    /// <summary>The template with <paramref name="defaults"/> as attributes on the machine class.</summary>
+    private static string WithDefaults(string source, string defaults)
+        => source.Replace("public sealed partial class M", defaults + "\npublic sealed partial class M", StringComparison.Ordinal);
+
+    [Fact]
+    public Task Defaults_that_every_state_inherits_build_clean() => BuildsClean(WithDefaults(
+        With("Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]", "]").Replace(", Ignores(typeof(A))]", "]", StringComparison.Ordinal),
+        "[Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]")
+        .Replace("[State, Handles(typeof(B), typeof(S1))]", "[State, Handles(typeof(B), typeof(S1)), Handles(typeof(A))]", StringComparison.Ordinal));
+
+    [Fact]
+    public Task PSM001_counts_the_inherited_decisions() => Run(
+        // S1 declares nothing: it inherits A from the default and has no decision for B.
+        WithDefaults(With("Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]\n    public sealed partial class S1;", "]\n    public sealed partial class {|#0:S1|};"), "[Handles(typeof(A), typeof(S2))]"),
+        Expect(DiagnosticDescriptors.UndecidedPair, 0, "S1", "B"));
+
+    [Fact]
+    public Task PSM002_default_declared_twice() => Run(
+        WithDefaults(With("Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]", "Handles(typeof(A), typeof(S2))]"), "[Ignores(typeof(B)), Ignores({|#0:typeof(B)|})]"),
+        Expect(DiagnosticDescriptors.DuplicateDecision, 0, "M", "B"));
+
+    [Fact]
+    public Task PSM002_default_handled_and_ignored() => Run(
+        WithDefaults(With("Handles(typeof(A), typeof(S2)), Ignores(typeof(B))]", "Handles(typeof(A), typeof(S2))]"), "[Ignores({|#0:typeof(B)|}), Handles(typeof(B), typeof(S1))]"),
+        Expect(DiagnosticDescriptors.DuplicateDecision, 0, "M", "B"));
+
+    [Fact]
+    public Task PSM003_default_handles_an_event_without_handler_reported_once_at_the_default() => Run(
+        // S2 inherits the default Handles(B); S1 ignores B itself.
+        WithDefaults(With("[Handler] private void On(B e) => Go(MState.S1);", "").Replace("Handles(typeof(B), typeof(S1)), Ignores(typeof(A))", "Ignores(typeof(A))", StringComparison.Ordinal), "[Handles({|#0:typeof(B)|}, typeof(S1))]"),
+        Expect(DiagnosticDescriptors.MissingHandler, 0, "M", "B"));
+
+    [Fact]
+    public Task PSM009_default_ignores_a_non_event() => Run(
+        WithDefaults(Template, "[Ignores({|#0:typeof(string)|})]"),
+        Expect(DiagnosticDescriptors.UnknownDeclaredType, 0, "String", "Ignores", "M", "an event", "M"));
+
+    [Fact]
+    public Task PSM015_default_every_state_overrides() => Run(
+        // Both states of the template decide B themselves.
+        WithDefaults(Template, "[Ignores({|#0:typeof(B)|})]"),
+        Expect(DiagnosticDescriptors.UnusedDefault, 0, "M", "B"));
+
     [Fact]
     public Task PSM003_handled_event_without_handler() => Run(
         With("[Handler] private void On(B e) => Go(MState.S1);", "").Replace("Handles(typeof(B), typeof(S1))", "Handles({|#0:typeof(B)|}, typeof(S1))", StringComparison.Ordinal),
@@ -285,14 +328,16 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void Every_descriptor_is_an_error_with_a_stable_id()
+    public void Every_descriptor_but_PSM014_and_PSM015_is_an_error_with_a_stable_id()
     {
         Assert.Equal(
-            ["PSM001", "PSM002", "PSM003", "PSM004", "PSM005", "PSM006", "PSM007", "PSM008", "PSM009", "PSM010", "PSM011", "PSM012", "PSM013", "PSM014"],
+            ["PSM001", "PSM002", "PSM003", "PSM004", "PSM005", "PSM006", "PSM007", "PSM008", "PSM009", "PSM010", "PSM011", "PSM012", "PSM013", "PSM014", "PSM015"],
             DiagnosticDescriptors.All.Select(d => d.Id).Order(StringComparer.Ordinal));
 
         // PSM014 only says why a machine gets no trace-tool contract; a machine without one is legal.
-        Assert.All(DiagnosticDescriptors.All.Where(d => d.Id != "PSM014"), d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
+        // PSM015 points at a default that changes nothing; the table is still complete and correct.
+        Assert.All(DiagnosticDescriptors.All.Where(d => d.Id is not "PSM014" and not "PSM015"), d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
         Assert.Equal(DiagnosticSeverity.Info, DiagnosticDescriptors.NoContract.DefaultSeverity);
+        Assert.Equal(DiagnosticSeverity.Warning, DiagnosticDescriptors.UnusedDefault.DefaultSeverity);
     }
 }

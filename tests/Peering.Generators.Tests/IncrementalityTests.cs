@@ -121,6 +121,38 @@ public sealed class IncrementalityTests
 
         // The diagnostics' step saw the move; the model's step did not, so the source output did not run again.
         Assert.Contains(IncrementalStepRunReason.Modified, second.TrackedSteps[TrackingNames.MachineDiagnostics].SelectMany(s => s.Outputs).Select(o => o.Reason));
+        AssertModelAndSourcesNotReEmitted(second);
+        Assert.Equal(5, second.GeneratedSources.Length);
+        Assert.Equal(
+            first.GeneratedSources.Select(s => s.SourceText.ToString()),
+            second.GeneratedSources.Select(s => s.SourceText.ToString()));
+    }
+
+    [Fact]
+    public void Moving_a_decision_into_a_machine_default_leaves_the_model_equal_and_re_emits_nothing()
+    {
+        // Idle's Ignores(Halt) becomes the machine's default (Running handles Halt itself): the
+        // declarations change, the effective table does not.
+        var edited = TestSources.AllWireTypes
+            .Replace("    [Ignores(typeof(Halt))]\n    public sealed partial class Idle;", "    public sealed partial class Idle;", StringComparison.Ordinal)
+            .Replace("public sealed partial class Gadget", "[Ignores(typeof(Halt))]\npublic sealed partial class Gadget", StringComparison.Ordinal);
+        Assert.Contains("[Handles(typeof(Go), typeof(Running))]\n    public sealed partial class Idle;", edited, StringComparison.Ordinal);
+        Assert.Contains("[Ignores(typeof(Halt))]\npublic sealed partial class Gadget", edited, StringComparison.Ordinal);
+        var compilation = References.Compilation(TestSources.AllWireTypes, Unrelated);
+        var (first, second) = RunTwice(compilation, c => ReplaceTree(c, 0, edited));
+
+        Assert.Empty(first.Diagnostics);
+        Assert.Empty(second.Diagnostics);
+        Assert.Contains(IncrementalStepRunReason.Modified, second.TrackedSteps[TrackingNames.MachineDeclarations].SelectMany(s => s.Outputs).Select(o => o.Reason));
+        AssertModelAndSourcesNotReEmitted(second);
+        Assert.Equal(
+            first.GeneratedSources.Select(s => s.SourceText.ToString()),
+            second.GeneratedSources.Select(s => s.SourceText.ToString()));
+    }
+
+    /// <summary>The model's step, and every source output it feeds, produced nothing new.</summary>
+    private static void AssertModelAndSourcesNotReEmitted(GeneratorRunResult second)
+    {
         Assert.All(
             second.TrackedSteps[TrackingNames.MachineModels].SelectMany(s => s.Outputs),
             o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"the model's step was {o.Reason}"));
@@ -131,10 +163,6 @@ public sealed class IncrementalityTests
         Assert.All(
             sourceOutputs.SelectMany(step => step.Outputs),
             o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"the source output was {o.Reason}"));
-        Assert.Equal(5, second.GeneratedSources.Length);
-        Assert.Equal(
-            first.GeneratedSources.Select(s => s.SourceText.ToString()),
-            second.GeneratedSources.Select(s => s.SourceText.ToString()));
     }
 
     private static readonly Type[] Forbidden =

@@ -51,7 +51,8 @@ public static class DiagnosticDescriptors
 
     /// <summary>
     /// {0} source state, {1} target, {2} " on 'Event'" when checked against the source state's
-    /// Handles(Event) targets (a handler entry state) or empty for the state-level permitted set,
+    /// Handles(Event) targets (a handler entry state; " on 'Event' (the machine's default)" when the
+    /// state inherits them from the machine) or empty for the state-level permitted set,
     /// {3} the permitted set, e.g. "{Opened, Closed}".
     /// </summary>
     public static readonly DiagnosticDescriptor TransitionNotPermitted = new(

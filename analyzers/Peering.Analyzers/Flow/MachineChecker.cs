@@ -596,10 +596,13 @@ internal sealed class MachineChecker
         private Diagnostic NotPermittedDiagnostic(FlowStep step, int source, Bits permitted, HandlesDecl? entry, ITypeSymbol? @event)
         {
             var sourceName = _model.States[source].Name;
-            var on = entry is not null && @event is not null ? " on '" + @event.Name + "'" : string.Empty;
+            var on = entry is not null && @event is not null ? " on '" + @event.Name + "'" + (entry.Inherited ? " (the machine's default)" : string.Empty) : string.Empty;
             var properties = ImmutableDictionary<string, string?>.Empty;
             var additional = Array.Empty<Location>();
-            if (entry is not null && @event is not null && step.Target >= 0 && entry.Attribute.ApplicationSyntaxReference is { } reference)
+
+            // The code fix adds the target to the entry's own Handles; not to a default, where it
+            // would permit the move from every state that inherits it.
+            if (entry is { Inherited: false } && @event is not null && step.Target >= 0 && entry.Attribute.ApplicationSyntaxReference is { } reference)
             {
                 var targetType = _model.States[step.Target].Type;
                 properties = properties

@@ -9,6 +9,7 @@ internal sealed class KnownTypes
         INamedTypeSymbol stateMachine,
         INamedTypeSymbol? state,
         INamedTypeSymbol? handles,
+        INamedTypeSymbol? ignores,
         INamedTypeSymbol? continues,
         INamedTypeSymbol? handler,
         INamedTypeSymbol? procedure,
@@ -17,6 +18,7 @@ internal sealed class KnownTypes
         StateMachine = stateMachine;
         State = state;
         Handles = handles;
+        Ignores = ignores;
         Continues = continues;
         Handler = handler;
         Procedure = procedure;
@@ -28,6 +30,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? State { get; }
 
     public INamedTypeSymbol? Handles { get; }
+
+    public INamedTypeSymbol? Ignores { get; }
 
     public INamedTypeSymbol? Continues { get; }
 
@@ -50,6 +54,7 @@ internal sealed class KnownTypes
             stateMachine,
             compilation.GetTypeByMetadataName("Peering.StateMachines.StateAttribute"),
             compilation.GetTypeByMetadataName("Peering.StateMachines.HandlesAttribute"),
+            compilation.GetTypeByMetadataName("Peering.StateMachines.IgnoresAttribute"),
             compilation.GetTypeByMetadataName("Peering.StateMachines.ContinuesAttribute"),
             compilation.GetTypeByMetadataName("Peering.StateMachines.HandlerAttribute"),
             compilation.GetTypeByMetadataName("Peering.StateMachines.ProcedureAttribute"),

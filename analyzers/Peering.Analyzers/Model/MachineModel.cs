@@ -8,14 +8,18 @@ using Peering.Analyzers.Flow;
 
 namespace Peering.Analyzers.Model;
 
-/// <summary>One <c>[Handles(typeof(E), targets...)]</c> of a state.</summary>
+/// <summary>
+/// One <c>[Handles(typeof(E), targets...)]</c> of a state: its own, or the machine's default that the
+/// state inherits (<see cref="Inherited"/>; <see cref="Attribute"/> is then the one on the machine).
+/// </summary>
 internal sealed class HandlesDecl
 {
-    public HandlesDecl(ITypeSymbol @event, Bits targets, AttributeData attribute)
+    public HandlesDecl(ITypeSymbol @event, Bits targets, AttributeData attribute, bool inherited = false)
     {
         Event = @event;
         Targets = targets;
         Attribute = attribute;
+        Inherited = inherited;
     }
 
     public ITypeSymbol Event { get; }
@@ -23,6 +27,8 @@ internal sealed class HandlesDecl
     public Bits Targets { get; }
 
     public AttributeData Attribute { get; }
+
+    public bool Inherited { get; }
 }
 
 /// <summary>A nested <c>[State]</c> class and its declarations.</summary>
@@ -153,32 +159,31 @@ internal sealed class MachineModel
             }
         }
 
+        // The decisions the generator's table holds (docs/toolkit.md §1): a state's own Handles, and
+        // the machine's default Handles for each event the state neither handles nor ignores itself.
         var count = stateTypes.Count;
+        var defaults = ReadDecisions(machine, known, stateIndex, count, out _);
         var states = ImmutableArray.CreateBuilder<StateDecl>(count);
         foreach (var type in stateTypes)
         {
-            var handles = ImmutableArray.CreateBuilder<HandlesDecl>();
+            var handles = ReadDecisions(type, known, stateIndex, count, out var ignored);
+            foreach (var d in defaults)
+            {
+                if (!handles.Any(h => SameEvent(h.Event, d.Event)) && !ignored.Any(e => SameEvent(e, d.Event)))
+                {
+                    handles.Add(new HandlesDecl(d.Event, d.Targets, d.Attribute, inherited: true));
+                }
+            }
+
             var permitted = Bits.Empty(count);
+            foreach (var h in handles)
+            {
+                permitted = permitted.Union(h.Targets);
+            }
+
             foreach (var a in type.GetAttributes())
             {
-                if (KnownTypes.Is(a.AttributeClass, known.Handles))
-                {
-                    var args = a.ConstructorArguments;
-                    if (args.Length == 0 || args[0].Kind != TypedConstantKind.Type || args[0].Value is not ITypeSymbol ev)
-                    {
-                        continue;
-                    }
-
-                    var targets = Bits.Empty(count);
-                    for (var i = 1; i < args.Length; i++)
-                    {
-                        targets = targets.Union(StatesOf(args[i], stateIndex, count));
-                    }
-
-                    handles.Add(new HandlesDecl(ev, targets, a));
-                    permitted = permitted.Union(targets);
-                }
-                else if (KnownTypes.Is(a.AttributeClass, known.Continues))
+                if (KnownTypes.Is(a.AttributeClass, known.Continues))
                 {
                     foreach (var arg in a.ConstructorArguments)
                     {
@@ -339,7 +344,7 @@ internal sealed class MachineModel
         {
             foreach (var h in state.Handles)
             {
-                if (SymbolEqualityComparer.Default.Equals(h.Event.OriginalDefinition, @event.OriginalDefinition))
+                if (SameEvent(h.Event, @event))
                 {
                     result[state.Index] = result[state.Index] is { } first
                         ? new HandlesDecl(first.Event, first.Targets.Union(h.Targets), first.Attribute)
@@ -350,6 +355,55 @@ internal sealed class MachineModel
 
         return result;
     }
+
+    /// <summary>The <c>[Handles]</c> of a state or of the machine (its defaults), and the events its <c>[Ignores]</c> name.</summary>
+    private static ImmutableArray<HandlesDecl>.Builder ReadDecisions(
+        INamedTypeSymbol type, KnownTypes known, Dictionary<INamedTypeSymbol, int> stateIndex, int count, out List<ITypeSymbol> ignored)
+    {
+        var handles = ImmutableArray.CreateBuilder<HandlesDecl>();
+        ignored = new List<ITypeSymbol>();
+        foreach (var a in type.GetAttributes())
+        {
+            var args = a.ConstructorArguments;
+            if (KnownTypes.Is(a.AttributeClass, known.Handles))
+            {
+                if (args.Length == 0 || args[0].Kind != TypedConstantKind.Type || args[0].Value is not ITypeSymbol ev)
+                {
+                    continue;
+                }
+
+                var targets = Bits.Empty(count);
+                for (var i = 1; i < args.Length; i++)
+                {
+                    targets = targets.Union(StatesOf(args[i], stateIndex, count));
+                }
+
+                handles.Add(new HandlesDecl(ev, targets, a));
+            }
+            else if (KnownTypes.Is(a.AttributeClass, known.Ignores))
+            {
+                foreach (var arg in args)
+                {
+                    ignored.AddRange(TypesOf(arg));
+                }
+            }
+        }
+
+        return handles;
+    }
+
+    private static IEnumerable<ITypeSymbol> TypesOf(TypedConstant constant)
+    {
+        if (constant.Kind == TypedConstantKind.Array)
+        {
+            return constant.IsNull ? Enumerable.Empty<ITypeSymbol>() : constant.Values.SelectMany(TypesOf);
+        }
+
+        return constant.Kind == TypedConstantKind.Type && constant.Value is ITypeSymbol type ? new[] { type } : Enumerable.Empty<ITypeSymbol>();
+    }
+
+    private static bool SameEvent(ITypeSymbol a, ITypeSymbol b) =>
+        SymbolEqualityComparer.Default.Equals(a.OriginalDefinition, b.OriginalDefinition);
 
     public static long? ToInt64(object? value) => value switch
     {

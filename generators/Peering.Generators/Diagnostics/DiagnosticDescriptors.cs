@@ -11,17 +11,17 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UndecidedPair = Error(
         "PSM001",
         "Event neither handled nor ignored",
-        "State '{0}' neither handles nor ignores event '{1}'; add [Handles(typeof({1}), ...)] or [Ignores(typeof({1}))]");
+        "State '{0}' neither handles nor ignores event '{1}'; add [Handles(typeof({1}), ...)] or [Ignores(typeof({1}))] to it, or as a default to the machine");
 
     public static readonly DiagnosticDescriptor DuplicateDecision = Error(
         "PSM002",
         "Event declared more than once",
-        "State '{0}' declares event '{1}' more than once");
+        "'{0}' declares event '{1}' more than once");
 
     public static readonly DiagnosticDescriptor MissingHandler = Error(
         "PSM003",
         "Handled event without a handler",
-        "State '{0}' handles event '{1}' but the machine has no [Handler] for it");
+        "'{0}' handles event '{1}' but the machine has no [Handler] for it");
 
     public static readonly DiagnosticDescriptor BadHandler = Error(
         "PSM004",
@@ -81,6 +81,14 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Info,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnusedDefault = new(
+        "PSM015",
+        "Default decision no state inherits",
+        "Machine '{0}' declares a default for event '{1}' that every state overrides; remove the default",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
     {
         [UndecidedPair.Id] = UndecidedPair,
@@ -97,6 +105,7 @@ internal static class DiagnosticDescriptors
         [UndispatchableEvent.Id] = UndispatchableEvent,
         [BadStepMethod.Id] = BadStepMethod,
         [NoContract.Id] = NoContract,
+        [UnusedDefault.Id] = UnusedDefault,
     };
 
     public static IEnumerable<DiagnosticDescriptor> All => ById.Values;

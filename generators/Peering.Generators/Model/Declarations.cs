@@ -3,7 +3,7 @@ namespace Peering.Generators.Model;
 /// <summary>A type named in an attribute (<c>typeof(X)</c>): its fully qualified name ("" when unresolved) and where.</summary>
 internal sealed record TypeUse(string TypeName, string DisplayName, LocationInfo? Location);
 
-/// <summary>A <c>[Handles(typeof(E), targets...)]</c> on a state.</summary>
+/// <summary>A <c>[Handles(typeof(E), targets...)]</c> on a state, or on the machine as a default.</summary>
 internal sealed record HandlesDecl(TypeUse Event, EquatableArray<TypeUse> Targets, LocationInfo? Location);
 
 /// <summary>A <c>[State]</c> class as declared.</summary>
@@ -22,7 +22,11 @@ internal sealed record HandlerDecl(string MethodName, string? EventType, Locatio
 /// <summary>A <c>[Procedure]</c> method.</summary>
 internal sealed record ProcedureDecl(string MethodName, EquatableArray<TypeUse> RunsFrom, LocationInfo? Location);
 
-/// <summary>What the <c>[StateMachine]</c> class declares, before it is matched with the events, effects and predicates.</summary>
+/// <summary>
+/// What the <c>[StateMachine]</c> class declares, before it is matched with the events, effects and predicates.
+/// <paramref name="DefaultHandles"/> and <paramref name="DefaultIgnores"/> are the decisions on the machine
+/// class itself: every state that declares nothing about their event inherits them.
+/// </summary>
 internal sealed record MachineDecl(
     string Namespace,
     string Name,
@@ -33,6 +37,8 @@ internal sealed record MachineDecl(
     string EffectBase,
     string SnapshotType,
     EquatableArray<StateDecl> States,
+    EquatableArray<HandlesDecl> DefaultHandles,
+    EquatableArray<TypeUse> DefaultIgnores,
     EquatableArray<HandlerDecl> Handlers,
     EquatableArray<ProcedureDecl> Procedures,
     string? SnapshotFactory,

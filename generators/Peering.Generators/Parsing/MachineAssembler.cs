@@ -71,60 +71,17 @@ internal static class MachineAssembler
             }
         }
 
-        // States: exactly one decision per (state, event).
-        var handledAnywhere = new bool[events.Count];
+        // Defaults: the machine's own Handles/Ignores, at most one per event, inherited by every
+        // state that declares nothing about that event (a state's own decision replaces it whole).
+        var defaults = Decide(machine.DefaultHandles, machine.DefaultIgnores, machine.Name);
+        var inherited = new bool[events.Count];
+
+        // States: exactly one decision per (state, event), their own or the default.
         var states = new List<StateModel>();
         foreach (var state in machine.States)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var decisions = new DecisionModel?[events.Count];
-            foreach (var handles in state.Handles)
-            {
-                if (ResolveEvent(handles.Event, "Handles", state) is not int e)
-                {
-                    continue;
-                }
-
-                var targets = new List<int>();
-                foreach (var target in handles.Targets)
-                {
-                    if (ResolveState(target, "Handles", state.ClassName) is int t)
-                    {
-                        targets.Add(t);
-                    }
-                }
-
-                if (decisions[e] is not null)
-                {
-                    Report(DiagnosticDescriptors.DuplicateDecision, handles.Event.Location, state.ClassName, handles.Event.DisplayName);
-                    continue;
-                }
-
-                handledAnywhere[e] = true;
-                if (handlerOf[e] is null)
-                {
-                    Report(DiagnosticDescriptors.MissingHandler, handles.Event.Location, state.ClassName, handles.Event.DisplayName);
-                }
-
-                decisions[e] = new DecisionModel(true, handlerOf[e], targets.ToEquatableArray());
-            }
-
-            foreach (var ignored in state.Ignores)
-            {
-                if (ResolveEvent(ignored, "Ignores", state) is not int e)
-                {
-                    continue;
-                }
-
-                if (decisions[e] is not null)
-                {
-                    Report(DiagnosticDescriptors.DuplicateDecision, ignored.Location, state.ClassName, ignored.DisplayName);
-                    continue;
-                }
-
-                decisions[e] = new DecisionModel(false, null, EquatableArray<int>.Empty);
-            }
-
+            var decisions = Decide(state.Handles, state.Ignores, state.ClassName);
             var continues = new List<int>();
             foreach (var target in state.Continues)
             {
@@ -136,16 +93,35 @@ internal static class MachineAssembler
 
             for (var e = 0; e < events.Count; e++)
             {
-                if (decisions[e] is null)
+                if (decisions[e].Decision is not null)
+                {
+                    continue;
+                }
+
+                if (defaults[e].Decision is not null)
+                {
+                    decisions[e] = defaults[e];
+                    inherited[e] = true;
+                }
+                else
                 {
                     Report(DiagnosticDescriptors.UndecidedPair, state.Location, state.ClassName, Short(events[e].TypeName));
-                    decisions[e] = new DecisionModel(false, null, EquatableArray<int>.Empty);
+                    decisions[e] = (new DecisionModel(false, null, EquatableArray<int>.Empty), null);
                 }
             }
 
-            states.Add(new StateModel(state.ClassName, state.WireName, decisions.Select(d => d!).ToEquatableArray(), continues.ToEquatableArray()));
+            states.Add(new StateModel(state.ClassName, state.WireName, decisions.Select(d => d.Decision!).ToEquatableArray(), continues.ToEquatableArray()));
         }
 
+        for (var e = 0; e < events.Count; e++)
+        {
+            if (defaults[e].Decision is not null && !inherited[e])
+            {
+                Report(DiagnosticDescriptors.UnusedDefault, defaults[e].Location, machine.Name, Short(events[e].TypeName));
+            }
+        }
+
+        var handledAnywhere = Enumerable.Range(0, events.Count).Select(e => states.Any(s => s.Decisions[e].Handled)).ToArray();
         foreach (var handler in machine.Handlers)
         {
             if (handler.EventType is not null && eventIndex.TryGetValue(handler.EventType, out var e) && handlerOf[e] == handler.MethodName && !handledAnywhere[e])
@@ -233,18 +209,72 @@ internal static class MachineAssembler
             machine.SnapshotFactory,
             step,
             records,
-            diagnostics.Any(d => d.Id != DiagnosticDescriptors.NoContract.Id),
+            diagnostics.Any(d => DiagnosticDescriptors.Get(d.Id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error),
             diagnostics.Any(d => d.Id == DiagnosticDescriptors.NotPartial.Id));
         return new MachineResult(model, diagnostics.Distinct().ToEquatableArray());
 
-        int? ResolveEvent(TypeUse use, string attribute, StateDecl state)
+        // The decisions one declaration (a state, or the machine's defaults) makes, by event index,
+        // each with where its event is named; null where it declares nothing about the event.
+        (DecisionModel? Decision, LocationInfo? Location)[] Decide(EquatableArray<HandlesDecl> handled, EquatableArray<TypeUse> ignored, string owner)
+        {
+            var decisions = new (DecisionModel? Decision, LocationInfo? Location)[events.Count];
+            foreach (var handles in handled)
+            {
+                if (ResolveEvent(handles.Event, "Handles", owner) is not int e)
+                {
+                    continue;
+                }
+
+                var targets = new List<int>();
+                foreach (var target in handles.Targets)
+                {
+                    if (ResolveState(target, "Handles", owner) is int t)
+                    {
+                        targets.Add(t);
+                    }
+                }
+
+                if (decisions[e].Decision is not null)
+                {
+                    Report(DiagnosticDescriptors.DuplicateDecision, handles.Event.Location, owner, handles.Event.DisplayName);
+                    continue;
+                }
+
+                if (handlerOf[e] is null)
+                {
+                    Report(DiagnosticDescriptors.MissingHandler, handles.Event.Location, owner, handles.Event.DisplayName);
+                }
+
+                decisions[e] = (new DecisionModel(true, handlerOf[e], targets.ToEquatableArray()), handles.Event.Location);
+            }
+
+            foreach (var use in ignored)
+            {
+                if (ResolveEvent(use, "Ignores", owner) is not int e)
+                {
+                    continue;
+                }
+
+                if (decisions[e].Decision is not null)
+                {
+                    Report(DiagnosticDescriptors.DuplicateDecision, use.Location, owner, use.DisplayName);
+                    continue;
+                }
+
+                decisions[e] = (new DecisionModel(false, null, EquatableArray<int>.Empty), use.Location);
+            }
+
+            return decisions;
+        }
+
+        int? ResolveEvent(TypeUse use, string attribute, string owner)
         {
             if (eventIndex.TryGetValue(use.TypeName, out var e))
             {
                 return e;
             }
 
-            Report(DiagnosticDescriptors.UnknownDeclaredType, use.Location, use.DisplayName, attribute, state.ClassName, "an event", machine.Name);
+            Report(DiagnosticDescriptors.UnknownDeclaredType, use.Location, use.DisplayName, attribute, owner, "an event", machine.Name);
             return null;
         }
 

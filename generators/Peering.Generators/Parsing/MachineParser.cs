@@ -91,6 +91,7 @@ internal static class MachineParser
             }
         }
 
+        var (defaultHandles, defaultIgnores) = ParseDecisions(type, cancellationToken);
         var snapshot = snapshotSymbol is null ? null : WireTypeParser.ParseRoot(snapshotSymbol, location, cancellationToken);
         var step = StepParser.Parse(type, snapshotSymbol, eventSymbol, diagnostics);
 
@@ -104,6 +105,8 @@ internal static class MachineParser
             effectBase,
             snapshotSymbol?.FullName() ?? "",
             states.ToEquatableArray(),
+            defaultHandles.ToEquatableArray(),
+            defaultIgnores.ToEquatableArray(),
             handlers.ToEquatableArray(),
             procedures.ToEquatableArray(),
             snapshotFactory,
@@ -241,24 +244,11 @@ internal static class MachineParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial.Id, location, state.Name, "a [State] class must be declared partial"));
         }
 
-        var handles = new List<HandlesDecl>();
-        var ignores = new List<TypeUse>();
+        var (handles, ignores) = ParseDecisions(state, cancellationToken);
         var continues = new List<TypeUse>();
         foreach (var attribute in state.GetAttributes())
         {
-            if (attribute.Is("HandlesAttribute") && attribute.ConstructorArguments.Length == 2)
-            {
-                var uses = TypeUses(attribute, cancellationToken);
-                if (uses.Count > 0)
-                {
-                    handles.Add(new HandlesDecl(uses[0], uses.Skip(1).ToEquatableArray(), LocationInfo.From(attribute.ApplicationSyntaxReference, cancellationToken)));
-                }
-            }
-            else if (attribute.Is("IgnoresAttribute"))
-            {
-                ignores.AddRange(TypeUses(attribute, cancellationToken));
-            }
-            else if (attribute.Is("ContinuesAttribute"))
+            if (attribute.Is("ContinuesAttribute"))
             {
                 continues.AddRange(TypeUses(attribute, cancellationToken));
             }
@@ -272,6 +262,30 @@ internal static class MachineParser
             ignores.ToEquatableArray(),
             continues.ToEquatableArray(),
             location);
+    }
+
+    /// <summary>The <c>[Handles]</c> and <c>[Ignores]</c> of a state or, as its defaults, of the machine: read alike.</summary>
+    private static (List<HandlesDecl> Handles, List<TypeUse> Ignores) ParseDecisions(INamedTypeSymbol symbol, CancellationToken cancellationToken)
+    {
+        var handles = new List<HandlesDecl>();
+        var ignores = new List<TypeUse>();
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.Is("HandlesAttribute") && attribute.ConstructorArguments.Length == 2)
+            {
+                var uses = TypeUses(attribute, cancellationToken);
+                if (uses.Count > 0)
+                {
+                    handles.Add(new HandlesDecl(uses[0], uses.Skip(1).ToEquatableArray(), LocationInfo.From(attribute.ApplicationSyntaxReference, cancellationToken)));
+                }
+            }
+            else if (attribute.Is("IgnoresAttribute"))
+            {
+                ignores.AddRange(TypeUses(attribute, cancellationToken));
+            }
+        }
+
+        return (handles, ignores);
     }
 
     private static void ParseMethod(

@@ -2,7 +2,8 @@ namespace Peering.StateMachines;
 
 /// <summary>
 /// Marks an instance method of the machine as the handler of the event type of its single
-/// parameter. It runs in every state that declares <see cref="HandlesAttribute"/> for that event.
+/// parameter. It runs in every state that declares <see cref="HandlesAttribute"/> for that event,
+/// or inherits it from the machine's defaults.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class HandlerAttribute : Attribute { }

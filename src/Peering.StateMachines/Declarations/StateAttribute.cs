@@ -3,7 +3,8 @@ namespace Peering.StateMachines;
 /// <summary>
 /// Marks a nested <c>partial</c> class of a <see cref="StateMachineAttribute"/> class as one of its
 /// states. Declaration order is the order of the generated enum. Every event must be either handled
-/// (<see cref="HandlesAttribute"/>) or ignored (<see cref="IgnoresAttribute"/>) by every state.
+/// (<see cref="HandlesAttribute"/>) or ignored (<see cref="IgnoresAttribute"/>) by every state, by
+/// the state itself or by a default declared on the machine class.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class StateAttribute : Attribute
@@ -21,7 +22,9 @@ public sealed class StateAttribute : Attribute
 /// <summary>
 /// On a state: the state handles <see cref="Event"/>, and while handling it the machine may move
 /// from this state to each of <see cref="To"/> (a move to the current state is always allowed and is
-/// not a transition).
+/// not a transition). On the machine class: the default for every state that declares nothing about
+/// <see cref="Event"/>; a state's own <c>Handles</c> or <c>Ignores</c> of the event replaces it whole
+/// (its targets are not merged).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class HandlesAttribute : Attribute
@@ -41,7 +44,10 @@ public sealed class HandlesAttribute : Attribute
     public Type[] To { get; }
 }
 
-/// <summary>On a state: these events are deliberately ignored in this state (no handler runs).</summary>
+/// <summary>
+/// On a state: these events are deliberately ignored in this state (no handler runs). On the machine
+/// class: the default for every state that declares nothing about one of these events.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class IgnoresAttribute : Attribute
 {
