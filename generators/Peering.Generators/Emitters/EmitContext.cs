@@ -29,7 +29,7 @@ internal sealed class EmitContext
         RecordsByType = Records.ToDictionary(r => r.TypeName);
         foreach (var record in Records)
         {
-            Id(new TypeRef(WireKind.Record, record.TypeName, SimpleName: record.SimpleName));
+            NamedId(new TypeRef(WireKind.Record, record.TypeName, SimpleName: record.SimpleName));
         }
     }
 
@@ -42,32 +42,22 @@ internal sealed class EmitContext
 
     public Dictionary<string, RecordSpec> RecordsByType { get; }
 
-    /// <summary>A unique identifier naming the helpers of <paramref name="type"/> (<c>Write_{Id}</c>, <c>Read_{Id}</c>, ...).</summary>
-    public string Id(TypeRef type)
-    {
-        switch (type.Kind)
-        {
-            case WireKind.Boolean:
-            case WireKind.Int32:
-            case WireKind.UInt32:
-            case WireKind.Int64:
-            case WireKind.UInt64:
-            case WireKind.String:
-                return type.Kind.ToString();
-            case WireKind.StateEnum:
-                return "State";
-            case WireKind.EventUnion:
-                return "Event";
-            case WireKind.EffectUnion:
-                return "Effect";
-            case WireKind.Nullable:
-                return "Nullable" + Id(type.Element!);
-            case WireKind.Array:
-                return "ArrayOf" + Id(type.Element!);
-            case WireKind.ImmutableArray:
-                return "ImmutableArrayOf" + Id(type.Element!);
-        }
+    /// <summary>The id of a record's helpers.</summary>
+    public string RecordId(RecordSpec record) => NamedId(new TypeRef(WireKind.Record, record.TypeName, SimpleName: record.SimpleName));
 
+    /// <summary>The id of a union case's helpers (its record's, when the case is a wire record).</summary>
+    public string CaseId(CaseModel @case)
+        => NamedId(new TypeRef(WireKind.Record, @case.TypeName, SimpleName: RecordsByType.TryGetValue(@case.TypeName, out var r) ? r.SimpleName : @case.TypeName));
+
+    /// <summary>The id of the snapshot record's helpers; <c>Unknown</c> when the model has no such record (it was reported).</summary>
+    public string SnapshotId => RecordsByType.TryGetValue(Model.SnapshotType, out var s) ? RecordId(s) : "Unknown";
+
+    /// <summary>
+    /// The unique identifier of a named type's helpers (a record, an enum, a collection): its simple name,
+    /// numbered when two types share one. Every other kind's id is built by its <see cref="WireKinds.WireKindEmitter"/>.
+    /// </summary>
+    public string NamedId(TypeRef type)
+    {
         var key = type.Kind + ":" + type.TypeName;
         if (_idByType.TryGetValue(key, out var id))
         {

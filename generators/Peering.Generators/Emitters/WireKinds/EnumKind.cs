@@ -1,0 +1,117 @@
+using Peering.Generators.Model;
+using static Peering.Generators.Emitters.KnownTypes;
+
+namespace Peering.Generators.Emitters.WireKinds;
+
+/// <summary>
+/// An enum: in JSON the name of its member (the machine's state enum: the state's wire name), through
+/// <c>Text_{Id}</c> and <c>Read_{Id}</c>; canonically its value.
+/// </summary>
+internal sealed class EnumKind : WireKindEmitter
+{
+    /// <summary>The machine's state enum; its helpers come from the states (<see cref="EmitStateJsonHelpers"/>).</summary>
+    public static readonly EnumKind State = new(isState: true);
+
+    /// <summary>Any other enum; its helpers come from its members.</summary>
+    public static readonly EnumKind Declared = new(isState: false);
+
+    private readonly bool _isState;
+
+    private EnumKind(bool isState) => _isState = isState;
+
+    public override string Id(TypeRef type, EmitContext context) => _isState ? "State" : context.NamedId(type);
+
+    public override void WriteJsonProperty(EmitTarget target, string key, string expr, TypeRef type, string local)
+        => target.Writer.Line($"w.WriteString({key}, Text_{Id(type, target.Context)}({expr}));");
+
+    public override void WriteJsonValue(EmitTarget target, string expr, TypeRef type, string local)
+        => target.Writer.Line($"w.WriteStringValue(Text_{Id(type, target.Context)}({expr}));");
+
+    public override string ReadJson(TypeRef type, EmitContext context) => $"Read_{Id(type, context)}(ref r)";
+
+    public override void WriteCanonical(EmitTarget target, string expr, TypeRef type, string local)
+        => target.Writer.Line($"w.WriteInt64((long){expr});");
+
+    public override void EmitJsonHelpers(EmitTarget target, TypeRef type)
+    {
+        var id = Id(type, target.Context);
+        if (_isState || !target.FirstUse(id))
+        {
+            return;
+        }
+
+        foreach (var member in type.EnumMembers)
+        {
+            target.Fields.Add(EmitTarget.EncodedField($"Enum_{id}_{member}", member));
+        }
+
+        var w = target.Writer;
+        w.Line($"private static {JsonEncodedText} Text_{id}({type.TypeName} value) => value switch");
+        w.Line("{");
+        w.Indent();
+        foreach (var member in type.EnumMembers)
+        {
+            w.Line($"{type.TypeName}.{EmitContext.Escape(member)} => Enum_{id}_{member},");
+        }
+
+        w.Unindent();
+        w.Block($$"""
+                _ => throw new {{ArgumentOutOfRangeException}}(nameof(value), value, "Not a declared member of {{type.SimpleName}}."),
+            };
+
+            private static {{type.TypeName}} Read_{{id}}(ref {{Utf8JsonReader}} r)
+            {
+                ExpectString(ref r);
+            """);
+        w.Indent();
+        foreach (var member in type.EnumMembers)
+        {
+            w.Block($$"""
+                if (r.ValueTextEquals({{EmitContext.Utf8Literal(member)}}))
+                {
+                    return {{type.TypeName}}.{{EmitContext.Escape(member)}};
+                }
+
+                """);
+        }
+
+        w.Line($"throw UnknownName(ref r, {EmitContext.Literal(type.SimpleName)});");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary><c>Text_State</c> and <c>Read_State</c>: every trace line names states, so these are always emitted.</summary>
+    public static void EmitStateJsonHelpers(EmitTarget target)
+    {
+        var m = target.Context.Model;
+        var w = target.Writer;
+        w.Line($"private static {JsonEncodedText} Text_State({m.StateEnumTypeName} value) => value switch");
+        w.Line("{");
+        w.Indent();
+        foreach (var state in m.States)
+        {
+            w.Line($"{m.StateEnumTypeName}.{state.Name} => State_{state.Name},");
+        }
+
+        w.Unindent();
+        w.Block($$"""
+                _ => throw new {{ArgumentOutOfRangeException}}(nameof(value), value, "Not a declared state."),
+            };
+
+            private static {{m.StateEnumTypeName}} Read_State(ref {{Utf8JsonReader}} r)
+            {
+                ExpectString(ref r);
+                {{ByteSpan}} name = r.HasValueSequence || r.ValueIsEscaped
+                    ? global::System.Text.Encoding.UTF8.GetBytes(r.GetString()!)
+                    : r.ValueSpan;
+                if ({{m.TypeName}}.TryParseState(name, out var state))
+                {
+                    return state;
+                }
+
+                throw UnknownName(ref r, "state");
+            }
+
+            """);
+    }
+}
