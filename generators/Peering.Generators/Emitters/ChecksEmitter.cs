@@ -13,93 +13,115 @@ internal static class ChecksEmitter
     {
         var w = new SourceWriter();
         MachineEmitter.BeginNamespace(w, m);
-
-        w.Line("/// <summary>");
-        w.Line("/// The checks of <see cref=\"" + m.Name + "\"/> evaluated on one snapshot (the trace's checks object), one");
-        w.Line("/// value per [Check] in declaration order.");
-        w.Line("/// </summary>");
+        w.Block($$"""
+            /// <summary>
+            /// The checks of <see cref="{{m.Name}}"/> evaluated on one snapshot (the trace's checks object), one
+            /// value per [Check] in declaration order.
+            /// </summary>
+            """);
         foreach (var check in m.Checks)
         {
-            w.Line("/// <param name=\"" + check.PropertyName + "\">The check <c>" + MachineEmitter.Xml(check.Name) + "</c>.</param>");
+            w.Line($"/// <param name=\"{check.PropertyName}\">The check <c>{MachineEmitter.Xml(check.Name)}</c>.</param>");
         }
 
-        w.Line(m.Accessibility + " readonly record struct " + m.ChecksName + "(" + string.Join(", ", m.Checks.Select(c => "bool " + c.PropertyName)) + ");");
-        w.Line();
+        w.Block($$"""
+            {{m.Accessibility}} readonly record struct {{m.ChecksName}}({{string.Join(", ", m.Checks.Select(c => "bool " + c.PropertyName))}});
 
-        w.Line("/// <summary>");
-        w.Line("/// The invariants of <see cref=\"" + m.Name + "\"/> evaluated on one snapshot: bit i of");
-        w.Line("/// <see cref=\"ViolationMask\"/> is set when invariant i (declaration order) is false.");
-        w.Line("/// </summary>");
-        w.Line("/// <param name=\"ViolationMask\">Bit i set when invariant i does not hold.</param>");
-        w.Open(m.Accessibility + " readonly record struct " + m.InvariantsName + "(ulong ViolationMask)");
-        w.Line("/// <summary>The invariant names, in declaration order (bit order of <see cref=\"ViolationMask\"/>).</summary>");
-        w.Line("public static global::System.Collections.Immutable.ImmutableArray<string> Names { get; } = [" + string.Join(", ", m.Invariants.Select(i => EmitContext.Literal(i.Name))) + "];");
+            /// <summary>
+            /// The invariants of <see cref="{{m.Name}}"/> evaluated on one snapshot: bit i of
+            /// <see cref="ViolationMask"/> is set when invariant i (declaration order) is false.
+            /// </summary>
+            /// <param name="ViolationMask">Bit i set when invariant i does not hold.</param>
+            {{m.Accessibility}} readonly record struct {{m.InvariantsName}}(ulong ViolationMask)
+            {
+                /// <summary>The invariant names, in declaration order (bit order of <see cref="ViolationMask"/>).</summary>
+                public static global::System.Collections.Immutable.ImmutableArray<string> Names { get; } = [{{string.Join(", ", m.Invariants.Select(i => EmitContext.Literal(i.Name)))}}];
+            """);
+        w.Indent();
         for (var i = 0; i < m.Invariants.Count; i++)
         {
-            w.Line();
-            w.Line("/// <summary>Whether the invariant <c>" + MachineEmitter.Xml(m.Invariants[i].Name) + "</c> holds.</summary>");
-            w.Line("public bool " + m.Invariants[i].PropertyName + " => (ViolationMask & (1UL << " + i + ")) == 0;");
+            w.Block($$"""
+
+                /// <summary>Whether the invariant <c>{{MachineEmitter.Xml(m.Invariants[i].Name)}}</c> holds.</summary>
+                public bool {{m.Invariants[i].PropertyName}} => (ViolationMask & (1UL << {{i}})) == 0;
+                """);
         }
 
-        w.Line();
-        w.Line("/// <summary>Whether every invariant holds.</summary>");
-        w.Line("public bool AllHold => ViolationMask == 0;");
-        w.Line();
-        w.Line("/// <summary>The names of the invariants that do not hold, in declaration order.</summary>");
-        w.Open("public global::System.Collections.Generic.IEnumerable<string> Violations()");
-        w.Open("for (var i = 0; i < Names.Length; i++)");
-        w.Open("if ((ViolationMask & (1UL << i)) != 0)");
-        w.Line("yield return Names[i];");
-        w.Close();
-        w.Close();
-        w.Close();
-        w.Close();
-        w.Line();
+        w.Unindent();
+        w.Block($$"""
 
-        w.Open("partial class " + m.Name);
-        w.Line("/// <summary>Every [Check] evaluated on <paramref name=\"snapshot\"/>, in declaration order.</summary>");
-        var checksContext = m.Checks.Any(c => c.TakesContext);
+                /// <summary>Whether every invariant holds.</summary>
+                public bool AllHold => ViolationMask == 0;
+
+                /// <summary>The names of the invariants that do not hold, in declaration order.</summary>
+                public global::System.Collections.Generic.IEnumerable<string> Violations()
+                {
+                    for (var i = 0; i < Names.Length; i++)
+                    {
+                        if ((ViolationMask & (1UL << i)) != 0)
+                        {
+                            yield return Names[i];
+                        }
+                    }
+                }
+            }
+
+            partial class {{m.Name}}
+            {
+                /// <summary>Every [Check] evaluated on <paramref name="snapshot"/>, in declaration order.</summary>
+            """);
+        w.Indent();
+        var evaluateChecks = $"public static {m.ChecksTypeName} EvaluateChecks({m.SnapshotType} snapshot)";
         if (m.Checks.Count == 0)
         {
-            w.Line("public static " + m.ChecksTypeName + " EvaluateChecks(" + m.SnapshotType + " snapshot) => new();");
+            w.Line(evaluateChecks + " => new();");
         }
-        else if (checksContext)
+        else if (m.Checks.Any(c => c.TakesContext))
         {
             // One context per evaluation, shared by every check that takes it ([CheckContext]).
-            w.Open("public static " + m.ChecksTypeName + " EvaluateChecks(" + m.SnapshotType + " snapshot)");
-            w.Line("var context = " + m.Step.ContextFactory + "(snapshot);");
-            w.Line("return new(");
-            w.Indent();
+            w.Block($$"""
+                {{evaluateChecks}}
+                {
+                    var context = {{m.Step.ContextFactory}}(snapshot);
+                    return new(
+                """);
+            w.Indent().Indent();
             EmitCheckArguments(w, m);
-            w.Unindent();
-            w.Close();
+            w.Unindent().Close();
         }
         else
         {
-            w.Line("public static " + m.ChecksTypeName + " EvaluateChecks(" + m.SnapshotType + " snapshot) => new(");
+            w.Line(evaluateChecks + " => new(");
             w.Indent();
             EmitCheckArguments(w, m);
             w.Unindent();
         }
 
-        w.Line();
-        w.Line("/// <summary>Every [Invariant] evaluated on <paramref name=\"snapshot\"/>, in declaration order.</summary>");
-        w.Open("public static " + m.InvariantsTypeName + " EvaluateInvariants(" + m.SnapshotType + " snapshot)");
+        w.Block($$"""
+
+            /// <summary>Every [Invariant] evaluated on <paramref name="snapshot"/>, in declaration order.</summary>
+            public static {{m.InvariantsTypeName}} EvaluateInvariants({{m.SnapshotType}} snapshot)
+            {
+            """);
+        w.Indent();
         if (m.Invariants.Any(i => i.TakesContext))
         {
-            w.Line("var context = " + m.Step.ContextFactory + "(snapshot);");
+            w.Line($"var context = {m.Step.ContextFactory}(snapshot);");
         }
 
         w.Line("ulong violations = 0;");
         for (var i = 0; i < m.Invariants.Count; i++)
         {
-            w.Open("if (!" + Call(m.Invariants[i]) + ")");
-            w.Line("violations |= 1UL << " + i + ";");
-            w.Close();
-            w.Line();
+            w.Block($$"""
+                if (!{{Call(m.Invariants[i])}})
+                {
+                    violations |= 1UL << {{i}};
+                }
+
+                """);
         }
 
-        w.Line("return new " + m.InvariantsTypeName + "(violations);");
+        w.Line($"return new {m.InvariantsTypeName}(violations);");
         w.Close();
         w.Close();
         return SourceWriter.Header() + w;
@@ -109,7 +131,7 @@ internal static class ChecksEmitter
     {
         for (var i = 0; i < m.Checks.Count; i++)
         {
-            w.Line(m.Checks[i].PropertyName + ": " + Call(m.Checks[i]) + (i == m.Checks.Count - 1 ? ");" : ","));
+            w.Line($"{m.Checks[i].PropertyName}: {Call(m.Checks[i])}{(i == m.Checks.Count - 1 ? ");" : ",")}");
         }
     }
 

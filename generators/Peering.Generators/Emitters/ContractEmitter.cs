@@ -1,5 +1,6 @@
 using System.Linq;
 using Peering.Generators.Model;
+using static Peering.Generators.Emitters.KnownTypes;
 
 namespace Peering.Generators.Emitters;
 
@@ -11,8 +12,6 @@ namespace Peering.Generators.Emitters;
 /// </summary>
 internal static class ContractEmitter
 {
-    private const string Json = "global::System.Text.Json";
-    private const string Runtime = "global::Peering.StateMachines";
 
     public static string Emit(MachineModel m)
     {
@@ -142,41 +141,41 @@ internal static class ContractEmitter
                 public static ulong InvariantViolations({{n}} snapshot) => {{machine}}.EvaluateInvariants(snapshot).ViolationMask;
 
                 /// <inheritdoc/>
-                public static void WriteEvent({{Json}}.Utf8JsonWriter writer, {{e}} value) => {{json}}.WriteEvent(writer, value);
+                public static void WriteEvent({{Utf8JsonWriter}} writer, {{e}} value) => {{json}}.WriteEvent(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteEffect({{Json}}.Utf8JsonWriter writer, {{f}} value) => {{json}}.WriteEffect(writer, value);
+                public static void WriteEffect({{Utf8JsonWriter}} writer, {{f}} value) => {{json}}.WriteEffect(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteSnapshot({{Json}}.Utf8JsonWriter writer, {{n}} value) => {{json}}.WriteSnapshot(writer, value);
+                public static void WriteSnapshot({{Utf8JsonWriter}} writer, {{n}} value) => {{json}}.WriteSnapshot(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteChecks({{Json}}.Utf8JsonWriter writer, {{c}} value) => {{json}}.WriteChecks(writer, value);
+                public static void WriteChecks({{Utf8JsonWriter}} writer, {{c}} value) => {{json}}.WriteChecks(writer, value);
 
                 /// <inheritdoc/>
-                public static {{e}} ReadEvent(ref {{Json}}.Utf8JsonReader reader) => {{json}}.ReadEvent(ref reader);
+                public static {{e}} ReadEvent(ref {{Utf8JsonReader}} reader) => {{json}}.ReadEvent(ref reader);
 
                 /// <inheritdoc/>
-                public static {{f}} ReadEffect(ref {{Json}}.Utf8JsonReader reader) => {{json}}.ReadEffect(ref reader);
+                public static {{f}} ReadEffect(ref {{Utf8JsonReader}} reader) => {{json}}.ReadEffect(ref reader);
 
                 /// <inheritdoc/>
-                public static {{n}} ReadSnapshot(ref {{Json}}.Utf8JsonReader reader) => {{json}}.ReadSnapshot(ref reader);
+                public static {{n}} ReadSnapshot(ref {{Utf8JsonReader}} reader) => {{json}}.ReadSnapshot(ref reader);
 
                 /// <inheritdoc/>
-                public static {{c}} ReadChecks(ref {{Json}}.Utf8JsonReader reader) => {{json}}.ReadChecks(ref reader);
+                public static {{c}} ReadChecks(ref {{Utf8JsonReader}} reader) => {{json}}.ReadChecks(ref reader);
 
                 /// <inheritdoc/>
                 public static {{e}} ParseEvent(global::System.ReadOnlySpan<byte> json) => {{json}}.ParseEvent(json);
 
                 /// <inheritdoc/>
                 public static void WriteTraceStep(
-                    {{Json}}.Utf8JsonWriter writer, long step, {{state}} from, {{state}} to, {{e}} e,
+                    {{Utf8JsonWriter}} writer, long step, {{state}} from, {{state}} to, {{e}} e,
                     global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson,
                     global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<{{f}}> effects)
                     => {{json}}.WriteTraceStep(writer, step, from, to, e, beforeJson, beforeChecksJson, afterJson, afterChecksJson, effects);
 
                 /// <inheritdoc/>
-                public static void WriteTraceSummary({{Json}}.Utf8JsonWriter writer, ulong seed, long events) => {{json}}.WriteTraceSummary(writer, seed, events);
+                public static void WriteTraceSummary({{Utf8JsonWriter}} writer, ulong seed, long events) => {{json}}.WriteTraceSummary(writer, seed, events);
 
                 /// <inheritdoc/>
                 public static {{Runtime}}.TraceLine ParseTraceLine(global::System.ReadOnlySpan<byte> line) => {{json}}.ParseTraceLine(line);

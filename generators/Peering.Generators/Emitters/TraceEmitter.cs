@@ -1,4 +1,5 @@
 using Peering.Generators.Model;
+using static Peering.Generators.Emitters.KnownTypes;
 
 namespace Peering.Generators.Emitters;
 
@@ -9,8 +10,6 @@ namespace Peering.Generators.Emitters;
 /// </summary>
 internal static class TraceEmitter
 {
-    private const string Json = "global::System.Text.Json";
-    private const string Runtime = "global::Peering.StateMachines";
 
     public static string Emit(MachineModel m)
     {
@@ -34,8 +33,8 @@ internal static class TraceEmitter
                     header = default;
                     try
                     {
-                        var r = new {{Json}}.Utf8JsonReader(line);
-                        if (!r.Read() || r.TokenType != {{Json}}.JsonTokenType.StartObject)
+                        var r = new {{Utf8JsonReader}}(line);
+                        if (!r.Read() || r.TokenType != {{JsonTokenType}}.StartObject)
                         {
                             return false;
                         }
@@ -46,12 +45,12 @@ internal static class TraceEmitter
                         {{state}} to = default;
                         var states = 0;
                         {{e}}? ev = null;
-                        while (r.Read() && r.TokenType == {{Json}}.JsonTokenType.PropertyName)
+                        while (r.Read() && r.TokenType == {{JsonTokenType}}.PropertyName)
                         {
                             if (r.ValueTextEquals("kind"u8))
                             {
                                 r.Read();
-                                if (r.ValueTextEquals("summary"u8) && ParseTraceLine(line) is {{Runtime}}.TraceSummary summary)
+                                if (r.ValueTextEquals("summary"u8) && ParseTraceLine(line) is {{TraceSummary}} summary)
                                 {
                                     header = new(true, -1, default, default, default!, summary.Seed, summary.Events);
                                     return true;
@@ -66,7 +65,7 @@ internal static class TraceEmitter
                             }
                             else if (r.ValueTextEquals("step"u8))
                             {
-                                if (!r.Read() || r.TokenType != {{Json}}.JsonTokenType.Number || !r.TryGetInt64(out step) || step < 0)
+                                if (!r.Read() || r.TokenType != {{JsonTokenType}}.Number || !r.TryGetInt64(out step) || step < 0)
                                 {
                                     return false;
                                 }
@@ -101,7 +100,7 @@ internal static class TraceEmitter
                             }
                         }
                     }
-                    catch (global::System.Exception x) when (x is {{Json}}.JsonException or {{Runtime}}.WireFormatException or global::System.InvalidOperationException)
+                    catch (global::System.Exception x) when (x is {{JsonException}} or {{WireFormatException}} or global::System.InvalidOperationException)
                     {
                         // The full parse says what is wrong.
                     }
@@ -194,11 +193,11 @@ internal static class TraceEmitter
                         problem = "";
                         return true;
                     }
-                    catch ({{Runtime}}.WireFormatException x)
+                    catch ({{WireFormatException}} x)
                     {
                         problem = x.Problem;
                     }
-                    catch (global::System.Exception x) when (x is {{Json}}.JsonException or global::System.InvalidOperationException)
+                    catch (global::System.Exception x) when (x is {{JsonException}} or global::System.InvalidOperationException)
                     {
                         problem = x.Message;
                     }
