@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Peering.Generators.Model;
 using static Peering.Generators.Emitters.KnownTypes;
 
@@ -46,19 +48,8 @@ internal sealed class EnumKind : WireKindEmitter
         }
 
         var w = target.Writer;
-        w.Line($"private static {JsonEncodedText} Text_{id}({type.TypeName} value) => value switch");
-        w.Line("{");
-        w.Indent();
-        foreach (var member in type.EnumMembers)
-        {
-            w.Line($"{type.TypeName}.{EmitContext.Escape(member)} => Enum_{id}_{member},");
-        }
-
-        w.Unindent();
+        EmitTextSwitch(w, id, type.TypeName, type.EnumMembers.Select(m => (EmitContext.Escape(m), $"Enum_{id}_{m}")), $"a declared member of {type.SimpleName}");
         w.Block($$"""
-                _ => throw new {{ArgumentOutOfRangeException}}(nameof(value), value, "Not a declared member of {{type.SimpleName}}."),
-            };
-
             private static {{type.TypeName}} Read_{{id}}(ref {{Utf8JsonReader}} r)
             {
                 ExpectString(ref r);
@@ -85,19 +76,8 @@ internal sealed class EnumKind : WireKindEmitter
     {
         var m = target.Context.Model;
         var w = target.Writer;
-        w.Line($"private static {JsonEncodedText} Text_State({m.StateEnumTypeName} value) => value switch");
-        w.Line("{");
-        w.Indent();
-        foreach (var state in m.States)
-        {
-            w.Line($"{m.StateEnumTypeName}.{state.Name} => State_{state.Name},");
-        }
-
-        w.Unindent();
+        EmitTextSwitch(w, "State", m.StateEnumTypeName, m.States.Select(s => (s.Name, $"State_{s.Name}")), "a declared state");
         w.Block($$"""
-                _ => throw new {{ArgumentOutOfRangeException}}(nameof(value), value, "Not a declared state."),
-            };
-
             private static {{m.StateEnumTypeName}} Read_State(ref {{Utf8JsonReader}} r)
             {
                 ExpectString(ref r);
@@ -113,5 +93,22 @@ internal sealed class EnumKind : WireKindEmitter
             }
 
             """);
+    }
+
+    /// <summary><c>Text_{id}</c>: the encoded name field of each member (<paramref name="arms"/>: member, field).</summary>
+    private static void EmitTextSwitch(SourceWriter w, string id, string enumType, IEnumerable<(string Member, string Field)> arms, string notDeclared)
+    {
+        w.Line($"private static {JsonEncodedText} Text_{id}({enumType} value) => value switch");
+        w.Line("{");
+        w.Indent();
+        foreach (var (member, field) in arms)
+        {
+            w.Line($"{enumType}.{member} => {field},");
+        }
+
+        w.Line($"_ => throw new {ArgumentOutOfRangeException}(nameof(value), value, \"Not {notDeclared}.\"),");
+        w.Unindent();
+        w.Line("};");
+        w.Line();
     }
 }
