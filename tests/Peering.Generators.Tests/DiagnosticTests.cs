@@ -155,6 +155,19 @@ public sealed class DiagnosticTests
         Expect(DiagnosticDescriptors.UnusedDefault, 0, "M", "B"));
 
     [Fact]
+    public Task PSM016_continues_on_the_machine_class_has_no_effect() => Run(
+        WithDefaults(Template, "[{|#0:Continues(typeof(S1))|}]"),
+        Expect(DiagnosticDescriptors.IneffectiveDeclaration, 0, "M", "[Continues] on the machine class has no effect; put it on the state that a step passes through"));
+
+    [Fact]
+    public Task PSM016_decisions_on_a_nested_class_that_is_not_a_state_have_no_effect() => Run(
+        // Without [State] the class is no state: its decisions would be dropped, each is reported.
+        With("public sealed partial class S2;", "public sealed partial class S2;\n\n    [{|#0:Handles(typeof(A), typeof(S1))|}, {|#1:Ignores(typeof(B))|}]\n    public sealed partial class Helper;\n\n    [{|#2:Continues(typeof(S2))|}]\n    private sealed class Other;"),
+        Expect(DiagnosticDescriptors.IneffectiveDeclaration, 0, "Helper", "is not a [State]: its [Handles] has no effect; mark the class [State] or remove the attribute"),
+        Expect(DiagnosticDescriptors.IneffectiveDeclaration, 1, "Helper", "is not a [State]: its [Ignores] has no effect; mark the class [State] or remove the attribute"),
+        Expect(DiagnosticDescriptors.IneffectiveDeclaration, 2, "Other", "is not a [State]: its [Continues] has no effect; mark the class [State] or remove the attribute"));
+
+    [Fact]
     public Task PSM003_handled_event_without_handler() => Run(
         With("[Handler] private void On(B e) => Go(MState.S1);", "").Replace("Handles(typeof(B), typeof(S1))", "Handles({|#0:typeof(B)|}, typeof(S1))", StringComparison.Ordinal),
         Expect(DiagnosticDescriptors.MissingHandler, 0, "S2", "B"));
@@ -331,7 +344,7 @@ public sealed class DiagnosticTests
     public void Every_descriptor_but_PSM014_and_PSM015_is_an_error_with_a_stable_id()
     {
         Assert.Equal(
-            ["PSM001", "PSM002", "PSM003", "PSM004", "PSM005", "PSM006", "PSM007", "PSM008", "PSM009", "PSM010", "PSM011", "PSM012", "PSM013", "PSM014", "PSM015"],
+            ["PSM001", "PSM002", "PSM003", "PSM004", "PSM005", "PSM006", "PSM007", "PSM008", "PSM009", "PSM010", "PSM011", "PSM012", "PSM013", "PSM014", "PSM015", "PSM016"],
             DiagnosticDescriptors.All.Select(d => d.Id).Order(StringComparer.Ordinal));
 
         // PSM014 only says why a machine gets no trace-tool contract; a machine without one is legal.

@@ -89,6 +89,11 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor IneffectiveDeclaration = Error(
+        "PSM016",
+        "Declaration that has no effect where it is",
+        "'{0}': {1}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
     {
         [UndecidedPair.Id] = UndecidedPair,
@@ -106,6 +111,7 @@ internal static class DiagnosticDescriptors
         [BadStepMethod.Id] = BadStepMethod,
         [NoContract.Id] = NoContract,
         [UnusedDefault.Id] = UnusedDefault,
+        [IneffectiveDeclaration.Id] = IneffectiveDeclaration,
     };
 
     public static IEnumerable<DiagnosticDescriptor> All => ById.Values;

@@ -12,17 +12,10 @@ namespace Peering.Generators.Emitters;
 /// </summary>
 internal static class ContractEmitter
 {
-
     public static string Emit(MachineModel m)
     {
-        var machine = m.TypeName;
-        var state = m.StateEnumTypeName;
-        var e = m.EventBase;
-        var f = m.EffectBase;
-        var n = m.SnapshotType;
-        var c = m.ChecksTypeName;
-        var json = m.JsonTypeName;
-        var types = machine + ", " + state + ", " + e + ", " + f + ", " + n + ", " + c;
+        // The type arguments every generic trace tool takes, in IMachineContract's order.
+        var types = string.Join(", ", m.TypeName, m.StateEnumTypeName, m.EventBase, m.EffectBase, m.SnapshotType, m.ChecksTypeName);
 
         var w = new SourceWriter();
         MachineEmitter.BeginNamespace(w, m);
@@ -41,160 +34,167 @@ internal static class ContractEmitter
             public readonly struct Contract : {{Runtime}}.IMachineContract<{{types}}>
             {
                 /// <inheritdoc/>
-                public static {{Runtime}}.MachineDefinition Definition => {{machine}}.Definition;
+                public static {{Runtime}}.MachineDefinition Definition => {{m.TypeName}}.Definition;
 
                 /// <inheritdoc/>
-                public static {{n}} Initial { get; } = new {{machine}}().{{m.SnapshotFactory}}();
+                public static {{m.SnapshotType}} Initial { get; } = new {{m.TypeName}}().{{m.SnapshotFactory}}();
 
                 /// <inheritdoc/>
-                public static int StateIndex({{state}} state) => (int)state;
+                public static int StateIndex({{m.StateEnumTypeName}} state) => (int)state;
 
                 /// <inheritdoc/>
-                public static {{state}} StateAt(int index) => ({{state}})index;
+                public static {{m.StateEnumTypeName}} StateAt(int index) => ({{m.StateEnumTypeName}})index;
 
                 /// <inheritdoc/>
-                public static string StateName({{state}} state) => {{machine}}.StateName(state);
+                public static string StateName({{m.StateEnumTypeName}} state) => {{m.TypeName}}.StateName(state);
 
                 /// <inheritdoc/>
-                public static bool TryParseState(global::System.ReadOnlySpan<byte> utf8Name, out {{state}} state) => {{machine}}.TryParseState(utf8Name, out state);
+                public static bool TryParseState(global::System.ReadOnlySpan<byte> utf8Name, out {{m.StateEnumTypeName}} state) => {{m.TypeName}}.TryParseState(utf8Name, out state);
 
                 /// <inheritdoc/>
-                public static int EventIndex({{e}} e) => {{machine}}.EventIndex(e);
+                public static int EventIndex({{m.EventBase}} e) => {{m.TypeName}}.EventIndex(e);
 
                 /// <inheritdoc/>
-                public static int EffectIndex({{f}} effect) => {{machine}}.EffectIndex(effect);
+                public static int EffectIndex({{m.EffectBase}} effect) => {{m.TypeName}}.EffectIndex(effect);
 
             """);
         w.Indent();
-        w.Line("/// <inheritdoc/>");
         var logs = m.Effects.Where(x => x.MoveFrom is not null).ToList();
-        if (logs.Count == 0)
+        w.Block($$"""
+            /// <inheritdoc/>
+            public static bool TryGetMove({{m.EffectBase}} effect, out {{SingleMove}} move)
+            {
+            """);
+        w.Indent();
+        if (logs.Count > 0)
         {
-            w.Open("public static bool TryGetMove(" + f + " effect, out " + Runtime + ".SingleMove move)");
-            w.Line("move = default;");
-            w.Line("return false;");
-            w.Close();
-        }
-        else
-        {
-            w.Open("public static bool TryGetMove(" + f + " effect, out " + Runtime + ".SingleMove move)");
-            w.Open("switch (effect)");
+            // The effects that log a move ([TransitionLog]) carry it as two state fields.
+            w.Line("switch (effect)").Line("{").Indent();
             foreach (var log in logs)
             {
-                w.Line("case " + log.TypeName + " log:");
-                w.Indent();
-                w.Line("move = new((int)log." + log.MoveFrom + ", (int)log." + log.MoveTo + ");");
-                w.Line("return true;");
-                w.Unindent();
+                w.Block($$"""
+                    case {{log.TypeName}} log:
+                        move = new((int)log.{{log.MoveFrom}}, (int)log.{{log.MoveTo}});
+                        return true;
+                    """);
             }
 
-            w.Line("default:");
-            w.Indent();
-            w.Line("move = default;");
-            w.Line("return false;");
-            w.Unindent();
-            w.Close();
-            w.Close();
+            w.Line("default:").Indent();
         }
 
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line("public static bool CheckValue(in " + c + " checks, int index) => index switch");
-        w.Line("{");
+        w.Block("""
+            move = default;
+            return false;
+            """);
+        if (logs.Count > 0)
+        {
+            w.Unindent().Unindent().Line("}");
+        }
+
+        w.Unindent();
+        w.Block($$"""
+            }
+
+            /// <inheritdoc/>
+            public static bool CheckValue(in {{m.ChecksTypeName}} checks, int index) => index switch
+            {
+            """);
         w.Indent();
         for (var i = 0; i < m.Checks.Count; i++)
         {
-            w.Line(i + " => checks." + m.Checks[i].PropertyName + ",");
+            w.Line($"{i} => checks.{m.Checks[i].PropertyName},");
         }
 
-        w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(index)),");
         w.Unindent();
-        w.Line("};");
+        w.Block($$"""
+                _ => throw new {{ArgumentOutOfRangeException}}(nameof(index)),
+            };
+            """);
         w.Unindent();
         w.Block($$"""
 
                 /// <inheritdoc/>
-                public static {{machine}} Restore({{n}} snapshot) => new(snapshot);
+                public static {{m.TypeName}} Restore({{m.SnapshotType}} snapshot) => new(snapshot);
 
                 /// <inheritdoc/>
-                public static void Step({{machine}} machine, {{e}} e) => machine.Step(e);
+                public static void Step({{m.TypeName}} machine, {{m.EventBase}} e) => machine.Step(e);
 
                 /// <inheritdoc/>
-                public static {{state}} StateOf({{machine}} machine) => machine.State;
+                public static {{m.StateEnumTypeName}} StateOf({{m.TypeName}} machine) => machine.State;
 
                 /// <inheritdoc/>
-                public static global::System.ReadOnlySpan<{{f}}> EffectsOf({{machine}} machine) => machine.Effects;
+                public static global::System.ReadOnlySpan<{{m.EffectBase}}> EffectsOf({{m.TypeName}} machine) => machine.Effects;
 
                 /// <inheritdoc/>
-                public static global::System.ReadOnlySpan<{{Runtime}}.SingleMove> MovesOf({{machine}} machine) => machine.Moves;
+                public static global::System.ReadOnlySpan<{{Runtime}}.SingleMove> MovesOf({{m.TypeName}} machine) => machine.Moves;
 
                 /// <inheritdoc/>
-                public static {{n}} SnapshotOf({{machine}} machine) => machine.{{m.SnapshotFactory}}();
+                public static {{m.SnapshotType}} SnapshotOf({{m.TypeName}} machine) => machine.{{m.SnapshotFactory}}();
 
                 /// <inheritdoc/>
-                public static {{Runtime}}.StepResult<{{state}}, {{f}}, {{n}}> Step({{n}} before, {{e}} e) => {{machine}}.Step(before, e);
+                public static {{Runtime}}.StepResult<{{m.StateEnumTypeName}}, {{m.EffectBase}}, {{m.SnapshotType}}> Step({{m.SnapshotType}} before, {{m.EventBase}} e) => {{m.TypeName}}.Step(before, e);
 
                 /// <inheritdoc/>
-                public static {{c}} EvaluateChecks({{n}} snapshot) => {{machine}}.EvaluateChecks(snapshot);
+                public static {{m.ChecksTypeName}} EvaluateChecks({{m.SnapshotType}} snapshot) => {{m.TypeName}}.EvaluateChecks(snapshot);
 
                 /// <inheritdoc/>
-                public static ulong InvariantViolations({{n}} snapshot) => {{machine}}.EvaluateInvariants(snapshot).ViolationMask;
+                public static ulong InvariantViolations({{m.SnapshotType}} snapshot) => {{m.TypeName}}.EvaluateInvariants(snapshot).ViolationMask;
 
                 /// <inheritdoc/>
-                public static void WriteEvent({{Utf8JsonWriter}} writer, {{e}} value) => {{json}}.WriteEvent(writer, value);
+                public static void WriteEvent({{Utf8JsonWriter}} writer, {{m.EventBase}} value) => {{m.JsonTypeName}}.WriteEvent(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteEffect({{Utf8JsonWriter}} writer, {{f}} value) => {{json}}.WriteEffect(writer, value);
+                public static void WriteEffect({{Utf8JsonWriter}} writer, {{m.EffectBase}} value) => {{m.JsonTypeName}}.WriteEffect(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteSnapshot({{Utf8JsonWriter}} writer, {{n}} value) => {{json}}.WriteSnapshot(writer, value);
+                public static void WriteSnapshot({{Utf8JsonWriter}} writer, {{m.SnapshotType}} value) => {{m.JsonTypeName}}.WriteSnapshot(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteChecks({{Utf8JsonWriter}} writer, {{c}} value) => {{json}}.WriteChecks(writer, value);
+                public static void WriteChecks({{Utf8JsonWriter}} writer, {{m.ChecksTypeName}} value) => {{m.JsonTypeName}}.WriteChecks(writer, value);
 
                 /// <inheritdoc/>
-                public static {{e}} ReadEvent(ref {{Utf8JsonReader}} reader) => {{json}}.ReadEvent(ref reader);
+                public static {{m.EventBase}} ReadEvent(ref {{Utf8JsonReader}} reader) => {{m.JsonTypeName}}.ReadEvent(ref reader);
 
                 /// <inheritdoc/>
-                public static {{f}} ReadEffect(ref {{Utf8JsonReader}} reader) => {{json}}.ReadEffect(ref reader);
+                public static {{m.EffectBase}} ReadEffect(ref {{Utf8JsonReader}} reader) => {{m.JsonTypeName}}.ReadEffect(ref reader);
 
                 /// <inheritdoc/>
-                public static {{n}} ReadSnapshot(ref {{Utf8JsonReader}} reader) => {{json}}.ReadSnapshot(ref reader);
+                public static {{m.SnapshotType}} ReadSnapshot(ref {{Utf8JsonReader}} reader) => {{m.JsonTypeName}}.ReadSnapshot(ref reader);
 
                 /// <inheritdoc/>
-                public static {{c}} ReadChecks(ref {{Utf8JsonReader}} reader) => {{json}}.ReadChecks(ref reader);
+                public static {{m.ChecksTypeName}} ReadChecks(ref {{Utf8JsonReader}} reader) => {{m.JsonTypeName}}.ReadChecks(ref reader);
 
                 /// <inheritdoc/>
-                public static {{e}} ParseEvent(global::System.ReadOnlySpan<byte> json) => {{json}}.ParseEvent(json);
+                public static {{m.EventBase}} ParseEvent(global::System.ReadOnlySpan<byte> json) => {{m.JsonTypeName}}.ParseEvent(json);
 
                 /// <inheritdoc/>
                 public static void WriteTraceStep(
-                    {{Utf8JsonWriter}} writer, long step, {{state}} from, {{state}} to, {{e}} e,
+                    {{Utf8JsonWriter}} writer, long step, {{m.StateEnumTypeName}} from, {{m.StateEnumTypeName}} to, {{m.EventBase}} e,
                     global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson,
-                    global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<{{f}}> effects)
-                    => {{json}}.WriteTraceStep(writer, step, from, to, e, beforeJson, beforeChecksJson, afterJson, afterChecksJson, effects);
+                    global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<{{m.EffectBase}}> effects)
+                    => {{m.JsonTypeName}}.WriteTraceStep(writer, step, from, to, e, beforeJson, beforeChecksJson, afterJson, afterChecksJson, effects);
 
                 /// <inheritdoc/>
-                public static void WriteTraceSummary({{Utf8JsonWriter}} writer, ulong seed, long events) => {{json}}.WriteTraceSummary(writer, seed, events);
+                public static void WriteTraceSummary({{Utf8JsonWriter}} writer, ulong seed, long events) => {{m.JsonTypeName}}.WriteTraceSummary(writer, seed, events);
 
                 /// <inheritdoc/>
-                public static {{Runtime}}.TraceLine ParseTraceLine(global::System.ReadOnlySpan<byte> line) => {{json}}.ParseTraceLine(line);
+                public static {{Runtime}}.TraceLine ParseTraceLine(global::System.ReadOnlySpan<byte> line) => {{m.JsonTypeName}}.ParseTraceLine(line);
 
                 /// <inheritdoc/>
-                public static bool TryReadTraceHeader(global::System.ReadOnlySpan<byte> line, out {{Runtime}}.TraceHeader<{{state}}, {{e}}> header)
-                    => {{json}}.TryReadTraceHeader(line, out header);
+                public static bool TryReadTraceHeader(global::System.ReadOnlySpan<byte> line, out {{Runtime}}.TraceHeader<{{m.StateEnumTypeName}}, {{m.EventBase}}> header)
+                    => {{m.JsonTypeName}}.TryReadTraceHeader(line, out header);
 
                 /// <inheritdoc/>
                 public static bool TryReadCompactStep(
-                    global::System.ReadOnlySpan<byte> line, global::System.ReadOnlySpan<byte> beforeJson, {{n}} before,
-                    out {{Runtime}}.CompactStep<{{state}}, {{e}}, {{f}}, {{n}}, {{c}}> step, out string problem)
-                    => {{json}}.TryReadCompactStep(line, beforeJson, before, out step, out problem);
+                    global::System.ReadOnlySpan<byte> line, global::System.ReadOnlySpan<byte> beforeJson, {{m.SnapshotType}} before,
+                    out {{Runtime}}.CompactStep<{{m.StateEnumTypeName}}, {{m.EventBase}}, {{m.EffectBase}}, {{m.SnapshotType}}, {{m.ChecksTypeName}}> step, out string problem)
+                    => {{m.JsonTypeName}}.TryReadCompactStep(line, beforeJson, before, out step, out problem);
 
                 /// <inheritdoc/>
-                public static void WriteCanonical({{Runtime}}.CanonicalWriter writer, {{n}} value) => {{json}}.WriteCanonical(writer, value);
+                public static void WriteCanonical({{Runtime}}.CanonicalWriter writer, {{m.SnapshotType}} value) => {{m.JsonTypeName}}.WriteCanonical(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteCanonical({{Runtime}}.CanonicalWriter writer, {{e}} value) => {{json}}.WriteCanonical(writer, value);
+                public static void WriteCanonical({{Runtime}}.CanonicalWriter writer, {{m.EventBase}} value) => {{m.JsonTypeName}}.WriteCanonical(writer, value);
             }
             """);
         w.Close();

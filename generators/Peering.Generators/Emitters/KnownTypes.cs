@@ -19,8 +19,15 @@ internal static class KnownTypes
     public const string CanonicalWriter = Runtime + ".CanonicalWriter";
     public const string TraceLine = Runtime + ".TraceLine";
     public const string TraceSummary = Runtime + ".TraceSummary";
+    public const string MachineDefinition = Runtime + ".MachineDefinition";
+    public const string TransitionGuard = Runtime + ".TransitionGuard";
+    public const string SingleMove = Runtime + ".SingleMove";
 
-    public const string ByteSpan = "global::System.ReadOnlySpan<byte>";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan";
+    public const string ByteSpan = ReadOnlySpan + "<byte>";
+    public const string MemoryExtensions = "global::System.MemoryExtensions";
+    public const string Exception = "global::System.Exception";
+    public const string ArgumentNullException = "global::System.ArgumentNullException";
     public const string ArgumentException = "global::System.ArgumentException";
     public const string ArgumentOutOfRangeException = "global::System.ArgumentOutOfRangeException";
     public const string InvalidOperationException = "global::System.InvalidOperationException";

@@ -10,14 +10,8 @@ namespace Peering.Generators.Emitters;
 /// </summary>
 internal static class TraceEmitter
 {
-
     public static string Emit(MachineModel m)
     {
-        var state = m.StateEnumTypeName;
-        var e = m.EventBase;
-        var f = m.EffectBase;
-        var n = m.SnapshotType;
-        var c = m.ChecksTypeName;
         var w = new SourceWriter();
         MachineEmitter.BeginNamespace(w, m);
         w.Block($$"""
@@ -28,7 +22,7 @@ internal static class TraceEmitter
                 /// for a summary line, its seed and count. False when anything is unexpected: the full
                 /// <see cref="ParseTraceLine"/> then says precisely what is wrong.
                 /// </summary>
-                public static bool TryReadTraceHeader(global::System.ReadOnlySpan<byte> line, out {{Runtime}}.TraceHeader<{{state}}, {{e}}> header)
+                public static bool TryReadTraceHeader(global::System.ReadOnlySpan<byte> line, out {{Runtime}}.TraceHeader<{{m.StateEnumTypeName}}, {{m.EventBase}}> header)
                 {
                     header = default;
                     try
@@ -41,10 +35,10 @@ internal static class TraceEmitter
 
                         var isStep = false;
                         long step = -1;
-                        {{state}} from = default;
-                        {{state}} to = default;
+                        {{m.StateEnumTypeName}} from = default;
+                        {{m.StateEnumTypeName}} to = default;
                         var states = 0;
-                        {{e}}? ev = null;
+                        {{m.EventBase}}? ev = null;
                         while (r.Read() && r.TokenType == {{JsonTokenType}}.PropertyName)
                         {
                             if (r.ValueTextEquals("kind"u8))
@@ -116,8 +110,8 @@ internal static class TraceEmitter
                 /// (reading is a function of the bytes). False, with <paramref name="problem"/>, for anything else.
                 /// </summary>
                 public static bool TryReadCompactStep(
-                    global::System.ReadOnlySpan<byte> line, global::System.ReadOnlySpan<byte> beforeJson, {{n}} before,
-                    out {{Runtime}}.CompactStep<{{state}}, {{e}}, {{f}}, {{n}}, {{c}}> step, out string problem)
+                    global::System.ReadOnlySpan<byte> line, global::System.ReadOnlySpan<byte> beforeJson, {{m.SnapshotType}} before,
+                    out {{Runtime}}.CompactStep<{{m.StateEnumTypeName}}, {{m.EventBase}}, {{m.EffectBase}}, {{m.SnapshotType}}, {{m.ChecksTypeName}}> step, out string problem)
                 {
                     step = default;
                     var c = new {{Runtime}}.CompactLine(line);
@@ -151,7 +145,7 @@ internal static class TraceEmitter
                         }
 
                         var afterStart = c.Position;
-                        {{n}} after;
+                        {{m.SnapshotType}} after;
                         if (global::System.MemoryExtensions.StartsWith(c.Rest, beforeJson) && global::System.MemoryExtensions.StartsWith(c.Rest[beforeJson.Length..], ",\"after_checks\":"u8))
                         {
                             after = before;
@@ -205,7 +199,7 @@ internal static class TraceEmitter
                     return false;
                 }
 
-                private static bool CompactState(ref {{Runtime}}.CompactLine c, out {{state}} state)
+                private static bool CompactState(ref {{Runtime}}.CompactLine c, out {{m.StateEnumTypeName}} state)
                 {
                     state = default;
                     return c.Name(out var name) && ({{m.TypeName}}.TryParseState(name, out state) || c.UnknownName(name));

@@ -65,6 +65,9 @@ internal static class MachineParser
                 case INamedTypeSymbol nested when nested.Find("StateAttribute") is { } stateAttribute:
                     states.Add(ParseState(nested, stateAttribute, diagnostics, cancellationToken));
                     break;
+                case INamedTypeSymbol nested:
+                    ReportIneffective(nested, ["HandlesAttribute", "IgnoresAttribute", "ContinuesAttribute"], "is not a [State]: its [{0}] has no effect; mark the class [State] or remove the attribute", diagnostics, cancellationToken);
+                    break;
                 case IMethodSymbol method:
                     ParseMethod(method, type, stateEnumName, snapshotSymbol, handlers, procedures, transitions, ref snapshotFactory, diagnostics, cancellationToken);
                     break;
@@ -91,6 +94,8 @@ internal static class MachineParser
             }
         }
 
+        // [Handles] and [Ignores] on the machine are defaults for every state; a machine-wide [Continues] is not a thing.
+        ReportIneffective(type, ["ContinuesAttribute"], "[{0}] on the machine class has no effect; put it on the state that a step passes through", diagnostics, cancellationToken);
         var (defaultHandles, defaultIgnores) = ParseDecisions(type, cancellationToken);
         var snapshot = snapshotSymbol is null ? null : WireTypeParser.ParseRoot(snapshotSymbol, location, cancellationToken);
         var step = StepParser.Parse(type, snapshotSymbol, eventSymbol, diagnostics);
@@ -232,6 +237,26 @@ internal static class MachineParser
                 {
                     yield return t;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// PSM016 for each of <paramref name="attributeNames"/> on <paramref name="symbol"/>: declarations the
+    /// generator would otherwise drop in silence, leaving the user to believe they hold.
+    /// </summary>
+    private static void ReportIneffective(INamedTypeSymbol symbol, string[] attributeNames, string why, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attributeNames.FirstOrDefault(attribute.Is) is { } name)
+            {
+                var shortName = name.Substring(0, name.Length - "Attribute".Length);
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.IneffectiveDeclaration.Id,
+                    LocationInfo.From(attribute.ApplicationSyntaxReference, cancellationToken),
+                    symbol.Name,
+                    string.Format(System.Globalization.CultureInfo.InvariantCulture, why, shortName)));
             }
         }
     }
