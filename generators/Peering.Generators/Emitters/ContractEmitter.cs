@@ -49,7 +49,7 @@ internal static class ContractEmitter
                 public static string StateName({{m.StateEnumTypeName}} state) => {{m.TypeName}}.StateName(state);
 
                 /// <inheritdoc/>
-                public static bool TryParseState(global::System.ReadOnlySpan<byte> utf8Name, out {{m.StateEnumTypeName}} state) => {{m.TypeName}}.TryParseState(utf8Name, out state);
+                public static bool TryParseState({{ByteSpan}} utf8Name, out {{m.StateEnumTypeName}} state) => {{m.TypeName}}.TryParseState(utf8Name, out state);
 
                 /// <inheritdoc/>
                 public static int EventIndex({{m.EventBase}} e) => {{m.TypeName}}.EventIndex(e);
@@ -123,10 +123,10 @@ internal static class ContractEmitter
                 public static {{m.StateEnumTypeName}} StateOf({{m.TypeName}} machine) => machine.State;
 
                 /// <inheritdoc/>
-                public static global::System.ReadOnlySpan<{{m.EffectBase}}> EffectsOf({{m.TypeName}} machine) => machine.Effects;
+                public static {{ReadOnlySpan}}<{{m.EffectBase}}> EffectsOf({{m.TypeName}} machine) => machine.Effects;
 
                 /// <inheritdoc/>
-                public static global::System.ReadOnlySpan<{{Runtime}}.SingleMove> MovesOf({{m.TypeName}} machine) => machine.Moves;
+                public static {{ReadOnlySpan}}<{{Runtime}}.SingleMove> MovesOf({{m.TypeName}} machine) => machine.Moves;
 
                 /// <inheritdoc/>
                 public static {{m.SnapshotType}} SnapshotOf({{m.TypeName}} machine) => machine.{{m.SnapshotFactory}}();
@@ -165,28 +165,28 @@ internal static class ContractEmitter
                 public static {{m.ChecksTypeName}} ReadChecks(ref {{Utf8JsonReader}} reader) => {{m.JsonTypeName}}.ReadChecks(ref reader);
 
                 /// <inheritdoc/>
-                public static {{m.EventBase}} ParseEvent(global::System.ReadOnlySpan<byte> json) => {{m.JsonTypeName}}.ParseEvent(json);
+                public static {{m.EventBase}} ParseEvent({{ByteSpan}} json) => {{m.JsonTypeName}}.ParseEvent(json);
 
                 /// <inheritdoc/>
                 public static void WriteTraceStep(
                     {{Utf8JsonWriter}} writer, long step, {{m.StateEnumTypeName}} from, {{m.StateEnumTypeName}} to, {{m.EventBase}} e,
-                    global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson,
-                    global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<{{m.EffectBase}}> effects)
+                    {{ByteSpan}} beforeJson, {{ByteSpan}} beforeChecksJson,
+                    {{ByteSpan}} afterJson, {{ByteSpan}} afterChecksJson, {{ReadOnlySpan}}<{{m.EffectBase}}> effects)
                     => {{m.JsonTypeName}}.WriteTraceStep(writer, step, from, to, e, beforeJson, beforeChecksJson, afterJson, afterChecksJson, effects);
 
                 /// <inheritdoc/>
                 public static void WriteTraceSummary({{Utf8JsonWriter}} writer, ulong seed, long events) => {{m.JsonTypeName}}.WriteTraceSummary(writer, seed, events);
 
                 /// <inheritdoc/>
-                public static {{Runtime}}.TraceLine ParseTraceLine(global::System.ReadOnlySpan<byte> line) => {{m.JsonTypeName}}.ParseTraceLine(line);
+                public static {{Runtime}}.TraceLine ParseTraceLine({{ByteSpan}} line) => {{m.JsonTypeName}}.ParseTraceLine(line);
 
                 /// <inheritdoc/>
-                public static bool TryReadTraceHeader(global::System.ReadOnlySpan<byte> line, out {{Runtime}}.TraceHeader<{{m.StateEnumTypeName}}, {{m.EventBase}}> header)
+                public static bool TryReadTraceHeader({{ByteSpan}} line, out {{Runtime}}.TraceHeader<{{m.StateEnumTypeName}}, {{m.EventBase}}> header)
                     => {{m.JsonTypeName}}.TryReadTraceHeader(line, out header);
 
                 /// <inheritdoc/>
                 public static bool TryReadCompactStep(
-                    global::System.ReadOnlySpan<byte> line, global::System.ReadOnlySpan<byte> beforeJson, {{m.SnapshotType}} before,
+                    {{ByteSpan}} line, {{ByteSpan}} beforeJson, {{m.SnapshotType}} before,
                     out {{Runtime}}.CompactStep<{{m.StateEnumTypeName}}, {{m.EventBase}}, {{m.EffectBase}}, {{m.SnapshotType}}, {{m.ChecksTypeName}}> step, out string problem)
                     => {{m.JsonTypeName}}.TryReadCompactStep(line, beforeJson, before, out step, out problem);
 

@@ -22,7 +22,7 @@ internal static class TraceEmitter
                 /// for a summary line, its seed and count. False when anything is unexpected: the full
                 /// <see cref="ParseTraceLine"/> then says precisely what is wrong.
                 /// </summary>
-                public static bool TryReadTraceHeader(global::System.ReadOnlySpan<byte> line, out {{Runtime}}.TraceHeader<{{m.StateEnumTypeName}}, {{m.EventBase}}> header)
+                public static bool TryReadTraceHeader({{ByteSpan}} line, out {{Runtime}}.TraceHeader<{{m.StateEnumTypeName}}, {{m.EventBase}}> header)
                 {
                     header = default;
                     try
@@ -94,7 +94,7 @@ internal static class TraceEmitter
                             }
                         }
                     }
-                    catch (global::System.Exception x) when (x is {{JsonException}} or {{WireFormatException}} or global::System.InvalidOperationException)
+                    catch ({{Exception}} x) when (x is {{JsonException}} or {{WireFormatException}} or {{InvalidOperationException}})
                     {
                         // The full parse says what is wrong.
                     }
@@ -110,7 +110,7 @@ internal static class TraceEmitter
                 /// (reading is a function of the bytes). False, with <paramref name="problem"/>, for anything else.
                 /// </summary>
                 public static bool TryReadCompactStep(
-                    global::System.ReadOnlySpan<byte> line, global::System.ReadOnlySpan<byte> beforeJson, {{m.SnapshotType}} before,
+                    {{ByteSpan}} line, {{ByteSpan}} beforeJson, {{m.SnapshotType}} before,
                     out {{Runtime}}.CompactStep<{{m.StateEnumTypeName}}, {{m.EventBase}}, {{m.EffectBase}}, {{m.SnapshotType}}, {{m.ChecksTypeName}}> step, out string problem)
                 {
                     step = default;
@@ -146,7 +146,7 @@ internal static class TraceEmitter
 
                         var afterStart = c.Position;
                         {{m.SnapshotType}} after;
-                        if (global::System.MemoryExtensions.StartsWith(c.Rest, beforeJson) && global::System.MemoryExtensions.StartsWith(c.Rest[beforeJson.Length..], ",\"after_checks\":"u8))
+                        if ({{MemoryExtensions}}.StartsWith(c.Rest, beforeJson) && {{MemoryExtensions}}.StartsWith(c.Rest[beforeJson.Length..], ",\"after_checks\":"u8))
                         {
                             after = before;
                             c.Skip(beforeJson.Length);
@@ -191,7 +191,7 @@ internal static class TraceEmitter
                     {
                         problem = x.Problem;
                     }
-                    catch (global::System.Exception x) when (x is {{JsonException}} or global::System.InvalidOperationException)
+                    catch ({{Exception}} x) when (x is {{JsonException}} or {{InvalidOperationException}})
                     {
                         problem = x.Message;
                     }
