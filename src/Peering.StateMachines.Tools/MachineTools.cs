@@ -48,7 +48,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
     /// <summary>Whether two effects are the same value.</summary>
     internal static bool SameEffect(TEffect a, TEffect b) =>
-        EqualityComparer<TEffect>.Default.Equals(a, b) || JsonText.Encode(w => TContract.WriteEffect(w, a)).AsSpan().SequenceEqual(JsonText.Encode(w => TContract.WriteEffect(w, b)));
+        EqualityComparer<TEffect>.Default.Equals(a, b) || CompactJsonWriter.Encode(w => TContract.WriteEffect(w, a)).AsSpan().SequenceEqual(CompactJsonWriter.Encode(w => TContract.WriteEffect(w, b)));
 
     /// <summary>Whether two effect lists are the same, in order.</summary>
     internal static bool SameEffects(ReadOnlySpan<TEffect> a, ReadOnlySpan<TEffect> b)

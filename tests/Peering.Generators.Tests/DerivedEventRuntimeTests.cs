@@ -42,19 +42,17 @@ public sealed class DerivedEventRuntimeTests
                 var m = new KinMachine();
                 m.Dispatch(new Parent(1));
                 m.Dispatch(new Child(1, 2));
-                var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-                using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
-                {
-                    w.WriteStartArray();
-                    KinMachineJson.WriteEvent(w, new Parent(1));
-                    KinMachineJson.WriteEvent(w, new Child(1, 2));
-                    w.WriteEndArray();
-                }
+                var w = new CompactJsonWriter();
+                w.Raw("["u8);
+                KinMachineJson.WriteEvent(w, new Parent(1));
+                w.Separator();
+                KinMachineJson.WriteEvent(w, new Child(1, 2));
+                w.Raw("]"u8);
 
                 var canonical = new CanonicalWriter();
                 KinMachineJson.WriteCanonical(canonical, new Child(1, 2));
                 return string.Join(" ", m.Ran) + " " + KinMachine.EventIndex(new Parent(1)) + " " + KinMachine.EventIndex(new Child(1, 2))
-                    + " " + System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) + " " + System.Convert.ToHexString(canonical.Written);
+                    + " " + System.Text.Encoding.UTF8.GetString(w.Written) + " " + System.Convert.ToHexString(canonical.Written);
             }
         }
         """;

@@ -57,16 +57,7 @@ public sealed class GeneratedCodeRuntimeTests
                 return handled + " " + ignored + " " + Gadget.StateName(gadget.State) + " " + Gadget.EvaluateChecks(gadget.Snapshot());
             }
 
-            private static string Write(Action<Utf8JsonWriter> write)
-            {
-                var buffer = new ArrayBufferWriter<byte>();
-                using (var writer = new Utf8JsonWriter(buffer))
-                {
-                    write(writer);
-                }
-
-                return Encoding.UTF8.GetString(buffer.WrittenSpan);
-            }
+            private static string Write(Action<CompactJsonWriter> write) => Encoding.UTF8.GetString(CompactJsonWriter.Encode(write));
         }
         """;
 

@@ -4,19 +4,10 @@ using System.Text.Json;
 
 namespace Peering.StateMachines.Tests;
 
-/// <summary>Small helpers: write through a Utf8JsonWriter into a string; UTF-8 bytes of a string.</summary>
+/// <summary>Small helpers: write through the generated writers into a string; UTF-8 bytes of a string.</summary>
 internal static class TestJson
 {
-    public static string Write(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Write(Action<CompactJsonWriter> write) => Encoding.UTF8.GetString(CompactJsonWriter.Encode(write));
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -211,16 +211,16 @@ public readonly struct FaultyContract<TFault> : IMachineContract<FaultySession, 
     public static ulong InvariantViolations(PgSnapshot snapshot) => PeeringMachine.Contract.InvariantViolations(snapshot) | TFault.Violations(snapshot);
 
     /// <inheritdoc/>
-    public static void WriteEvent(Utf8JsonWriter writer, PgEvent value) => PeeringMachineJson.WriteEvent(writer, value);
+    public static void WriteEvent(CompactJsonWriter writer, PgEvent value) => PeeringMachineJson.WriteEvent(writer, value);
 
     /// <inheritdoc/>
-    public static void WriteEffect(Utf8JsonWriter writer, PgEffect value) => PeeringMachineJson.WriteEffect(writer, value);
+    public static void WriteEffect(CompactJsonWriter writer, PgEffect value) => PeeringMachineJson.WriteEffect(writer, value);
 
     /// <inheritdoc/>
-    public static void WriteSnapshot(Utf8JsonWriter writer, PgSnapshot value) => PeeringMachineJson.WriteSnapshot(writer, value);
+    public static void WriteSnapshot(CompactJsonWriter writer, PgSnapshot value) => PeeringMachineJson.WriteSnapshot(writer, value);
 
     /// <inheritdoc/>
-    public static void WriteChecks(Utf8JsonWriter writer, PeeringMachineChecks value) => PeeringMachineJson.WriteChecks(writer, value);
+    public static void WriteChecks(CompactJsonWriter writer, PeeringMachineChecks value) => PeeringMachineJson.WriteChecks(writer, value);
 
     /// <inheritdoc/>
     public static PgEvent ReadEvent(ref Utf8JsonReader reader) => PeeringMachineJson.ReadEvent(ref reader);
@@ -239,12 +239,12 @@ public readonly struct FaultyContract<TFault> : IMachineContract<FaultySession, 
 
     /// <inheritdoc/>
     public static void WriteTraceStep(
-        Utf8JsonWriter writer, long step, PgState from, PgState to, PgEvent e,
+        CompactJsonWriter writer, long step, PgState from, PgState to, PgEvent e,
         ReadOnlySpan<byte> beforeJson, ReadOnlySpan<byte> beforeChecksJson, ReadOnlySpan<byte> afterJson, ReadOnlySpan<byte> afterChecksJson, ReadOnlySpan<PgEffect> effects)
         => PeeringMachineJson.WriteTraceStep(writer, step, from, to, e, beforeJson, beforeChecksJson, afterJson, afterChecksJson, effects);
 
     /// <inheritdoc/>
-    public static void WriteTraceSummary(Utf8JsonWriter writer, ulong seed, long events) => PeeringMachineJson.WriteTraceSummary(writer, seed, events);
+    public static void WriteTraceSummary(CompactJsonWriter writer, ulong seed, long events) => PeeringMachineJson.WriteTraceSummary(writer, seed, events);
 
     /// <inheritdoc/>
     public static TraceLine ParseTraceLine(ReadOnlySpan<byte> line) => PeeringMachineJson.ParseTraceLine(line);

@@ -141,16 +141,16 @@ internal static class ContractEmitter
                 public static ulong InvariantViolations({{m.SnapshotType}} snapshot) => {{m.TypeName}}.EvaluateInvariants(snapshot).ViolationMask;
 
                 /// <inheritdoc/>
-                public static void WriteEvent({{Utf8JsonWriter}} writer, {{m.EventBase}} value) => {{m.JsonTypeName}}.WriteEvent(writer, value);
+                public static void WriteEvent({{CompactJsonWriter}} writer, {{m.EventBase}} value) => {{m.JsonTypeName}}.WriteEvent(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteEffect({{Utf8JsonWriter}} writer, {{m.EffectBase}} value) => {{m.JsonTypeName}}.WriteEffect(writer, value);
+                public static void WriteEffect({{CompactJsonWriter}} writer, {{m.EffectBase}} value) => {{m.JsonTypeName}}.WriteEffect(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteSnapshot({{Utf8JsonWriter}} writer, {{m.SnapshotType}} value) => {{m.JsonTypeName}}.WriteSnapshot(writer, value);
+                public static void WriteSnapshot({{CompactJsonWriter}} writer, {{m.SnapshotType}} value) => {{m.JsonTypeName}}.WriteSnapshot(writer, value);
 
                 /// <inheritdoc/>
-                public static void WriteChecks({{Utf8JsonWriter}} writer, {{m.ChecksTypeName}} value) => {{m.JsonTypeName}}.WriteChecks(writer, value);
+                public static void WriteChecks({{CompactJsonWriter}} writer, {{m.ChecksTypeName}} value) => {{m.JsonTypeName}}.WriteChecks(writer, value);
 
                 /// <inheritdoc/>
                 public static {{m.EventBase}} ReadEvent(ref {{Utf8JsonReader}} reader) => {{m.JsonTypeName}}.ReadEvent(ref reader);
@@ -169,13 +169,13 @@ internal static class ContractEmitter
 
                 /// <inheritdoc/>
                 public static void WriteTraceStep(
-                    {{Utf8JsonWriter}} writer, long step, {{m.StateEnumTypeName}} from, {{m.StateEnumTypeName}} to, {{m.EventBase}} e,
+                    {{CompactJsonWriter}} writer, long step, {{m.StateEnumTypeName}} from, {{m.StateEnumTypeName}} to, {{m.EventBase}} e,
                     {{ByteSpan}} beforeJson, {{ByteSpan}} beforeChecksJson,
                     {{ByteSpan}} afterJson, {{ByteSpan}} afterChecksJson, {{ReadOnlySpan}}<{{m.EffectBase}}> effects)
                     => {{m.JsonTypeName}}.WriteTraceStep(writer, step, from, to, e, beforeJson, beforeChecksJson, afterJson, afterChecksJson, effects);
 
                 /// <inheritdoc/>
-                public static void WriteTraceSummary({{Utf8JsonWriter}} writer, ulong seed, long events) => {{m.JsonTypeName}}.WriteTraceSummary(writer, seed, events);
+                public static void WriteTraceSummary({{CompactJsonWriter}} writer, ulong seed, long events) => {{m.JsonTypeName}}.WriteTraceSummary(writer, seed, events);
 
                 /// <inheritdoc/>
                 public static {{Runtime}}.TraceLine ParseTraceLine({{ByteSpan}} line) => {{m.JsonTypeName}}.ParseTraceLine(line);

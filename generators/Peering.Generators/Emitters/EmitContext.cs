@@ -8,14 +8,14 @@ namespace Peering.Generators.Emitters;
 
 /// <summary>
 /// Names shared by the JSON and canonical emitters of one machine: helper-method ids for every
-/// wire type, the static fields of encoded keys and tags, and the synthetic checks record.
+/// wire type, the UTF-8 runs of keys, tags and names, and the synthetic checks record.
 /// </summary>
 internal sealed class EmitContext
 {
     private readonly Dictionary<string, string> _idByType = new();
     private readonly HashSet<string> _usedIds = new() { "Boolean", "Int32", "UInt32", "Int64", "UInt64", "String", "State", "Event", "Effect" };
-    private readonly Dictionary<string, string> _keyFields = new();
-    private readonly HashSet<string> _usedKeyFields = new();
+    private readonly Dictionary<(string Prefix, string Text, string Suffix), string> _runFields = new();
+    private readonly List<string> _runDeclarations = new();
 
     public EmitContext(MachineModel model)
     {
@@ -75,26 +75,36 @@ internal sealed class EmitContext
         return id;
     }
 
-    /// <summary>The static field holding the encoded JSON key <paramref name="key"/>.</summary>
-    public string KeyField(string key)
+    /// <summary>
+    /// A C# expression for the UTF-8 run <paramref name="prefix"/>, then <paramref name="text"/> as a JSON
+    /// string (quoted, escaped as <c>JsonEncodedText.Encode</c> escapes it), then <paramref name="suffix"/>:
+    /// a <c>u8</c> literal when the text needs no escaping (every identifier-like key, tag and name), else a
+    /// static field encoded at run time (<see cref="RunFields"/>), so that the bytes are the encoder's.
+    /// </summary>
+    public string Run(string prefix, string text, string suffix)
     {
-        if (_keyFields.TryGetValue(key, out var field))
+        if (text.All(IsPlain))
         {
-            return field;
+            return Utf8Literal(prefix + "\"" + text + "\"" + suffix);
         }
 
-        var baseName = "Key_" + Sanitize(key);
-        field = baseName;
-        for (var n = 2; !_usedKeyFields.Add(field); n++)
+        var run = (prefix, text, suffix);
+        if (_runFields.TryGetValue(run, out var name))
         {
-            field = baseName + n;
+            return name;
         }
 
-        _keyFields[key] = field;
-        return field;
+        name = "Run" + _runFields.Count + "_" + Sanitize(text).TrimStart('_');
+        _runFields[run] = name;
+        _runDeclarations.Add($"private static readonly byte[] {name} = EncodedRun({Literal(prefix)}, {Literal(text)}, {Literal(suffix)});");
+        return name;
     }
 
-    public IEnumerable<KeyValuePair<string, string>> KeyFields => _keyFields;
+    /// <summary>The declarations of the runs that are encoded at run time, in the order they were asked for.</summary>
+    public IReadOnlyList<string> RunFields => _runDeclarations;
+
+    // Characters JavaScriptEncoder.Default writes as they are (a conservative subset of printable ASCII).
+    private static bool IsPlain(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '-' or '.' or ' ';
 
     /// <summary>An identifier made of the letters, digits and underscores of <paramref name="text"/>.</summary>
     public static string Sanitize(string text)

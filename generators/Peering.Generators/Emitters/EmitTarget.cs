@@ -21,8 +21,4 @@ internal sealed class EmitTarget
 
     /// <summary>True the first time a helper named by <paramref name="id"/> is asked for.</summary>
     public bool FirstUse(string id) => _helpers.Add(id);
-
-    /// <summary>A static <c>JsonEncodedText</c> field holding <paramref name="text"/>.</summary>
-    public static string EncodedField(string name, string text)
-        => $"private static readonly {KnownTypes.JsonEncodedText} {name} = {KnownTypes.JsonEncodedText}.Encode({EmitContext.Literal(text)});";
 }

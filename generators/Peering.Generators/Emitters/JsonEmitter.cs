@@ -8,8 +8,8 @@ using static Peering.Generators.Emitters.KnownTypes;
 namespace Peering.Generators.Emitters;
 
 /// <summary>
-/// <c>M.Json.g.cs</c>: the <c>MJson</c> class. Writers go through the caller's <c>Utf8JsonWriter</c>
-/// with keys pre-encoded in static fields; readers go through a <c>Utf8JsonReader</c>, try the
+/// <c>M.Json.g.cs</c>: the <c>MJson</c> class. Writers write into the caller's <c>CompactJsonWriter</c>:
+/// keys, tags and names as precomputed UTF-8 runs (<see cref="EmitContext.Run"/>), values formatted; readers go through a <c>Utf8JsonReader</c>, try the
 /// declared key order first and report every problem as a <c>WireFormatException</c> at the byte
 /// position of the offending token; <c>Parse*</c> entry points add the JSON path. What a member of each
 /// wire kind writes and reads comes from its <see cref="WireKindEmitter"/>.
@@ -38,25 +38,19 @@ internal sealed class JsonEmitter
         return emitter.Assemble();
     }
 
-    /// <summary>The class: key fields (in the order the body asked for them), the other fields, then the body.</summary>
+    /// <summary>The class: the runs encoded at run time (in the order the body asked for them), the other fields, then the body.</summary>
     private string Assemble()
     {
         var w = new SourceWriter();
         MachineEmitter.BeginNamespace(w, _m);
         w.Block($$"""
             /// <summary>
-            /// The JSON wire format of <see cref="{{_m.Name}}"/>: compact, keys in declared order, through the
-            /// caller's <see cref="{{Utf8JsonWriter}}"/>; strict readers (docs/toolkit.md §2).
+            /// The JSON wire format of <see cref="{{_m.Name}}"/>: compact, keys in declared order, into the
+            /// caller's <see cref="{{CompactJsonWriter}}"/>; strict readers (docs/toolkit.md §2).
             /// </summary>
             """);
         w.Open($"{_m.Accessibility} static partial class {_m.JsonName}");
-        foreach (var pair in _c.KeyFields)
-        {
-            w.Line(EmitTarget.EncodedField(pair.Value, pair.Key));
-        }
-
-        w.Line();
-        foreach (var field in _t.Fields)
+        foreach (var field in _c.RunFields.Concat(_t.Fields))
         {
             w.Line(field);
         }
@@ -70,27 +64,8 @@ internal sealed class JsonEmitter
         return SourceWriter.Header() + $"using static {Runtime}.JsonWire;\n\n" + w;
     }
 
-    private string Key(string key) => _c.KeyField(key);
-
     private void EmitBody()
     {
-        foreach (var (cases, prefix) in new[] { (_m.Events, "EventTag_"), (_m.Effects, "EffectTag_") })
-        {
-            foreach (var c in cases)
-            {
-                _t.Fields.Add(EmitTarget.EncodedField(prefix + _c.CaseId(c), c.Tag));
-            }
-        }
-
-        foreach (var state in _m.States)
-        {
-            _t.Fields.Add(EmitTarget.EncodedField("State_" + state.Name, state.WireName));
-        }
-
-        _t.Fields.Add(EmitTarget.EncodedField("Kind_step", "step"));
-        _t.Fields.Add(EmitTarget.EncodedField("Kind_summary", "summary"));
-        Key("type");
-
         EmitPublicWriters();
         EmitPublicReaders();
         EmitParsers();
@@ -118,26 +93,25 @@ internal sealed class JsonEmitter
 
     private void EmitPublicWriters()
     {
-        EmitUnionWriter("Event", _m.EventBase, _m.Events, "EventTag_");
-        EmitUnionWriter("Effect", _m.EffectBase, _m.Effects, "EffectTag_");
+        EmitUnionWriter("Event", _m.EventBase, _m.Events);
+        EmitUnionWriter("Effect", _m.EffectBase, _m.Effects);
         W.Block($$"""
             /// <summary>Writes the snapshot <paramref name="value"/> as a JSON object, keys in declared order.</summary>
-            public static void WriteSnapshot({{Utf8JsonWriter}} w, {{_m.SnapshotType}} value) => Write_{{_c.SnapshotId}}(w, value);
+            public static void WriteSnapshot({{CompactJsonWriter}} w, {{_m.SnapshotType}} value) => Write_{{_c.SnapshotId}}(w, value);
 
             /// <summary>Writes the checks object: one boolean per [Check], keys in declaration order.</summary>
-            public static void WriteChecks({{Utf8JsonWriter}} w, {{_m.ChecksTypeName}} value) => Write_{{_c.RecordId(_c.Checks)}}(w, value);
+            public static void WriteChecks({{CompactJsonWriter}} w, {{_m.ChecksTypeName}} value) => Write_{{_c.RecordId(_c.Checks)}}(w, value);
 
             """);
     }
 
-    private void EmitUnionWriter(string what, string baseType, EquatableArray<CaseModel> cases, string tagPrefix)
+    private void EmitUnionWriter(string what, string baseType, EquatableArray<CaseModel> cases)
     {
         W.Line("/// <summary>Writes <paramref name=\"value\"/> as a JSON object whose first key is its <c>\"type\"</c> tag.</summary>");
-        UnionKind.EmitCaseSwitch(W, $"public static void Write{what}({Utf8JsonWriter} w, {baseType} value)", what, cases, (_, c) => $$"""
-            w.WriteStartObject();
-            w.WriteString({{Key("type")}}, {{tagPrefix}}{{_c.CaseId(c)}});
+        UnionKind.EmitCaseSwitch(W, $"public static void Write{what}({CompactJsonWriter} w, {baseType} value)", what, cases, (_, c) => $$"""
+            w.Raw({{_c.Run("{\"type\":", c.Tag, "")}});
             WriteMembers_{{_c.CaseId(c)}}(w, v);
-            w.WriteEndObject();
+            w.Raw("}"u8);
             return;
             """);
     }
@@ -271,7 +245,7 @@ internal sealed class JsonEmitter
     private void EmitTrace()
     {
         var state = _m.StateEnumTypeName;
-        var head = $"{Utf8JsonWriter} w, long step, {state} from, {state} to, {_m.EventBase} ev";
+        var head = $"{CompactJsonWriter} w, long step, {state} from, {state} to, {_m.EventBase} ev";
         var effects = $"global::System.ReadOnlySpan<{_m.EffectBase}> effects";
         var snapshot = _c.SnapshotId;
         var checks = _c.RecordId(_c.Checks);
@@ -300,20 +274,20 @@ internal sealed class JsonEmitter
             {
             """);
         EmitTraceStepBody(
-            "w.WriteRawValue(beforeJson, skipInputValidation: true);",
-            "w.WriteRawValue(beforeChecksJson, skipInputValidation: true);",
-            "w.WriteRawValue(afterJson, skipInputValidation: true);",
-            "w.WriteRawValue(afterChecksJson, skipInputValidation: true);");
+            "w.Raw(beforeJson);",
+            "w.Raw(beforeChecksJson);",
+            "w.Raw(afterJson);",
+            "w.Raw(afterChecksJson);");
 
         W.Block($$"""
             /// <summary>Writes the summary line closing a trace: <c>{"kind":"summary","seed":…,"events":…}</c>.</summary>
-            public static void WriteTraceSummary({{Utf8JsonWriter}} w, ulong seed, long events)
+            public static void WriteTraceSummary({{CompactJsonWriter}} w, ulong seed, long events)
             {
-                w.WriteStartObject();
-                w.WriteString({{Key("kind")}}, Kind_summary);
-                w.WriteNumber({{Key("seed")}}, seed);
-                w.WriteNumber({{Key("events")}}, events);
-                w.WriteEndObject();
+                w.Raw("{\"kind\":\"summary\",\"seed\":"u8);
+                w.Number(seed);
+                w.Raw(",\"events\":"u8);
+                w.Number(events);
+                w.Raw("}"u8);
             }
 
             /// <summary>
@@ -379,29 +353,30 @@ internal sealed class JsonEmitter
     private void EmitTraceStepBody(string before, string beforeChecks, string after, string afterChecks)
     {
         W.Block($$"""
-                w.WriteStartObject();
-                w.WriteString({{Key("kind")}}, Kind_step);
-                w.WriteNumber({{Key("step")}}, step);
-                w.WriteString({{Key("from_state")}}, Text_State(from));
-                w.WriteString({{Key("to_state")}}, Text_State(to));
-                w.WritePropertyName({{Key("event")}});
+                w.Raw("{\"kind\":\"step\",\"step\":"u8);
+                w.Number(step);
+                w.Raw(",\"from_state\":"u8);
+                w.Raw(Text_State(from));
+                w.Raw(",\"to_state\":"u8);
+                w.Raw(Text_State(to));
+                w.Raw(",\"event\":"u8);
                 WriteEvent(w, ev);
-                w.WritePropertyName({{Key("before")}});
+                w.Raw(",\"before\":"u8);
                 {{before}}
-                w.WritePropertyName({{Key("before_checks")}});
+                w.Raw(",\"before_checks\":"u8);
                 {{beforeChecks}}
-                w.WritePropertyName({{Key("after")}});
+                w.Raw(",\"after\":"u8);
                 {{after}}
-                w.WritePropertyName({{Key("after_checks")}});
+                w.Raw(",\"after_checks\":"u8);
                 {{afterChecks}}
-                w.WriteStartArray({{Key("effects")}});
+                w.Raw(",\"effects\":["u8);
                 foreach (var effect in effects)
                 {
+                    w.Separator();
                     WriteEffect(w, effect);
                 }
 
-                w.WriteEndArray();
-                w.WriteEndObject();
+                w.Raw("]}"u8);
             }
 
             """);
@@ -413,21 +388,27 @@ internal sealed class JsonEmitter
     {
         var id = _c.RecordId(record);
         W.Block($$"""
-            private static void Write_{{id}}({{Utf8JsonWriter}} w, {{record.TypeName}} value)
+            private static void Write_{{id}}({{CompactJsonWriter}} w, {{record.TypeName}} value)
             {
-                w.WriteStartObject();
+                w.Raw("{"u8);
                 WriteMembers_{{id}}(w, value);
-                w.WriteEndObject();
+                w.Raw("}"u8);
             }
 
-            private static void WriteMembers_{{id}}({{Utf8JsonWriter}} w, {{record.TypeName}} value)
+            /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+            private static void WriteMembers_{{id}}({{CompactJsonWriter}} w, {{record.TypeName}} value)
             {
             """);
         W.Indent();
+
+        // Once a member that is never omitted has been written, every later key's comma is a constant.
+        var written = false;
         for (var i = 0; i < record.Members.Count; i++)
         {
             var member = record.Members[i];
-            _t.WriteJsonProperty(Key(member.Key), "value." + EmitContext.Escape(member.PropertyName), member.Type, "v" + i);
+            var writeKey = written ? $"w.Raw({_c.Run(",", member.Key, ":")});" : $"w.Member({_c.Run("", member.Key, ":")});";
+            _t.WriteJsonProperty(writeKey, "value." + EmitContext.Escape(member.PropertyName), member.Type, "v" + i);
+            written |= member.Type.Kind != WireKind.Nullable;
         }
 
         W.TrimTrailingBlankLines();

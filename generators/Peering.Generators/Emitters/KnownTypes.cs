@@ -2,20 +2,19 @@ namespace Peering.Generators.Emitters;
 
 /// <summary>
 /// The fully qualified names of the types generated code uses, as it writes them; emitters import this
-/// class statically so that templates read <c>{{Utf8JsonWriter}}</c> rather than a string alias.
+/// class statically so that templates read <c>{{CompactJsonWriter}}</c> rather than a string alias.
 /// </summary>
 internal static class KnownTypes
 {
     public const string Runtime = "global::Peering.StateMachines";
     public const string SystemTextJson = "global::System.Text.Json";
 
-    public const string Utf8JsonWriter = SystemTextJson + ".Utf8JsonWriter";
     public const string Utf8JsonReader = SystemTextJson + ".Utf8JsonReader";
     public const string JsonTokenType = SystemTextJson + ".JsonTokenType";
-    public const string JsonEncodedText = SystemTextJson + ".JsonEncodedText";
     public const string JsonException = SystemTextJson + ".JsonException";
 
     public const string WireFormatException = Runtime + ".WireFormatException";
+    public const string CompactJsonWriter = Runtime + ".CompactJsonWriter";
     public const string CanonicalWriter = Runtime + ".CanonicalWriter";
     public const string TraceLine = Runtime + ".TraceLine";
     public const string TraceSummary = Runtime + ".TraceSummary";

@@ -301,16 +301,13 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
         private static void WriteEvents(Stream input, IReadOnlyList<TEvent> events)
         {
-            var buffer = new ArrayBufferWriter<byte>(1024);
-            using var writer = new Utf8JsonWriter(buffer, JsonText.WriterOptions);
+            var writer = new CompactJsonWriter();
             using var output = new BufferedStream(input, 1 << 16);
             foreach (var e in events)
             {
-                buffer.ResetWrittenCount();
-                writer.Reset(buffer);
+                writer.Reset();
                 TContract.WriteEvent(writer, e);
-                writer.Flush();
-                output.Write(buffer.WrittenSpan);
+                output.Write(writer.Written);
                 output.WriteByte((byte)'\n');
             }
         }
@@ -347,7 +344,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                     Failure = step >= events.Count
                         ? new CycleFailure(FailureKind.Mismatch, step, EventName(e), $"a step beyond the {events.Count} events sent", [], [])
                         : new CycleFailure(FailureKind.Mismatch, step, EventName(e), "not the event sent", [], JsonDiff.Compare(
-                            "$.event", JsonText.Encode(w => TContract.WriteEvent(w, e)), JsonText.Encode(w => TContract.WriteEvent(w, events[(int)step]))));
+                            "$.event", CompactJsonWriter.Encode(w => TContract.WriteEvent(w, e)), CompactJsonWriter.Encode(w => TContract.WriteEvent(w, events[(int)step]))));
                     return false;
                 }
 

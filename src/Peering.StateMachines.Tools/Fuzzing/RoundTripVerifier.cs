@@ -63,7 +63,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             // What was written must read back as the values the in-place step had.
             if (parsed.Step != step)
             {
-                return Fail(step, e, "step number does not read back", Diff("$.step", w => w.WriteNumberValue(step), w => w.WriteNumberValue(parsed.Step)));
+                return Fail(step, e, "step number does not read back", Diff("$.step", w => w.Number(step), w => w.Number(parsed.Step)));
             }
 
             if (!SameEvent(parsed.Event, e))
@@ -141,20 +141,21 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         private static CycleFailure Fail(long step, TEvent e, string what, IReadOnlyList<FieldDifference> differences) =>
             new(FailureKind.RoundTrip, step, EventName(e), what, [], differences);
 
-        private static List<FieldDifference> Diff(string path, Action<Utf8JsonWriter> expected, Action<Utf8JsonWriter> actual)
+        private static List<FieldDifference> Diff(string path, Action<CompactJsonWriter> expected, Action<CompactJsonWriter> actual)
         {
-            var diffs = JsonDiff.Compare(path, JsonText.Encode(expected), JsonText.Encode(actual));
+            var diffs = JsonDiff.Compare(path, CompactJsonWriter.Encode(expected), CompactJsonWriter.Encode(actual));
 
             // Values unequal as records but written alike (a writer dropping what differs): say so.
             return diffs.Count > 0 ? diffs : [new FieldDifference(path, "(a value)", "(an unequal value written identically)")];
         }
 
-        private static void WriteStates(Utf8JsonWriter w, TState from, TState to)
+        private static void WriteStates(CompactJsonWriter w, TState from, TState to)
         {
-            w.WriteStartObject();
-            w.WriteString("from_state", TContract.StateName(from));
-            w.WriteString("to_state", TContract.StateName(to));
-            w.WriteEndObject();
+            w.Raw("{\"from_state\":"u8);
+            w.String(TContract.StateName(from));
+            w.Raw(",\"to_state\":"u8);
+            w.String(TContract.StateName(to));
+            w.Raw("}"u8);
         }
 
         private static bool TryParseGeneral(ReadOnlySpan<byte> line, out CompactStep<TState, TEvent, TEffect, TSnapshot, TChecks> parsed, out TSnapshot? before, out string problem)

@@ -146,10 +146,24 @@ public sealed record ToolEnvironment(
 
             try
             {
-                _stream = OperatingSystem.IsWindows()
-                    ? System.Console.OpenStandardOutput()
-                    : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
-                return _stream;
+                if (OperatingSystem.IsWindows())
+                {
+                    return _stream = System.Console.OpenStandardOutput();
+                }
+
+                // A pipe or a device: written through write(2), and a closed pipe is an error (the console
+                // stream would swallow EPIPE and keep generating). A regular file: a FileStream would write
+                // at its own offset without moving the descriptor's, so that whatever writes the same
+                // descriptor next (`{ peering generate; peering generate; } > all.jsonl`) would overwrite
+                // this output; the console stream writes through the shared offset, and EPIPE cannot happen.
+                var direct = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
+                if (!direct.CanSeek)
+                {
+                    return _stream = direct;
+                }
+
+                direct.Dispose();
+                return _stream = System.Console.OpenStandardOutput();
             }
             catch (Exception x) when (x is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {

@@ -213,11 +213,11 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             var ours = cursor.Last;
             var eventType = EventName(parsed.Event);
             var lineBytes = line.ToArray();
-            Divergence Diverge(string what, string key, Action<Utf8JsonWriter> writeOurs)
+            Divergence Diverge(string what, string key, Action<CompactJsonWriter> writeOurs)
             {
                 using var doc = JsonDocument.Parse(lineBytes);
                 var theirs = System.Text.Encoding.UTF8.GetBytes(doc.RootElement.GetProperty(key).GetRawText());
-                return new Divergence(at.File, at.Line, stepNumber, eventType, what, JsonDiff.Compare("$." + key, theirs, JsonText.Encode(writeOurs)));
+                return new Divergence(at.File, at.Line, stepNumber, eventType, what, JsonDiff.Compare("$." + key, theirs, CompactJsonWriter.Encode(writeOurs)));
             }
 
             if (!SameSnapshot(parsed.Before, ours.Before))
@@ -232,7 +232,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
             if (!SameState(parsed.FromState, ours.From))
             {
-                return Diverge("from_state differs", "from_state", w => w.WriteStringValue(TContract.StateName(ours.From)));
+                return Diverge("from_state differs", "from_state", w => w.String(TContract.StateName(ours.From)));
             }
 
             if (!SameSnapshot(parsed.After, ours.After))
@@ -247,7 +247,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
             if (!SameState(parsed.ToState, ours.To))
             {
-                return Diverge("to_state differs", "to_state", w => w.WriteStringValue(TContract.StateName(ours.To)));
+                return Diverge("to_state differs", "to_state", w => w.String(TContract.StateName(ours.To)));
             }
 
             if (!SameMultiset(parsed.Effects, ours.Effects))
@@ -348,14 +348,15 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
     }
 
     /// <summary>Writes <paramref name="effects"/> as a JSON array.</summary>
-    internal static void WriteEffects(Utf8JsonWriter w, ReadOnlySpan<TEffect> effects)
+    internal static void WriteEffects(CompactJsonWriter w, ReadOnlySpan<TEffect> effects)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var fx in effects)
         {
+            w.Separator();
             TContract.WriteEffect(w, fx);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 }

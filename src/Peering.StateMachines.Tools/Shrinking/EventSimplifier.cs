@@ -17,7 +17,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
         /// <summary>The variants of <paramref name="e"/>, larger cuts first.</summary>
         public static IEnumerable<TEvent> Variants(TEvent e)
         {
-            var json = JsonText.Encode(w => TContract.WriteEvent(w, e));
+            var json = CompactJsonWriter.Encode(w => TContract.WriteEvent(w, e));
             var size = Size(JsonNode.Parse(json)!);
             var root = JsonNode.Parse(json)!;
             foreach (var site in Sites(root))
@@ -27,7 +27,7 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                     var candidate = root.DeepClone();
                     mutate(Locate(candidate, site.Path));
                     if (TryRead(candidate, out var variant) && !SameEvent(variant, e)
-                        && Size(JsonNode.Parse(JsonText.Encode(w => TContract.WriteEvent(w, variant)))!) < size)
+                        && Size(JsonNode.Parse(CompactJsonWriter.Encode(w => TContract.WriteEvent(w, variant)))!) < size)
                     {
                         yield return variant;
                     }

@@ -14,7 +14,10 @@ public static class JsonText
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>What <paramref name="write"/> writes, as compact UTF-8.</summary>
+    /// <summary>
+    /// What <paramref name="write"/> writes through a <see cref="Utf8JsonWriter"/>, as compact UTF-8: for free-form
+    /// JSON (reports, edited nodes). A machine's values go through its generated writers and <see cref="CompactJsonWriter"/>.
+    /// </summary>
     public static byte[] Encode(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-
 namespace Peering.StateMachines.Tools;
 
 public static partial class MachineTools<TContract, TMachine, TState, TEvent, TEffect, TSnapshot, TChecks>
@@ -13,37 +10,32 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
     /// </summary>
     public sealed class StepEncoder
     {
-        private static readonly byte[] InitialJson = JsonText.Encode(w => TContract.WriteSnapshot(w, TContract.Initial));
-        private static readonly byte[] InitialChecksJson = JsonText.Encode(w => TContract.WriteChecks(w, TContract.EvaluateChecks(TContract.Initial)));
+        private static readonly byte[] InitialJson = CompactJsonWriter.Encode(w => TContract.WriteSnapshot(w, TContract.Initial));
+        private static readonly byte[] InitialChecksJson = CompactJsonWriter.Encode(w => TContract.WriteChecks(w, TContract.EvaluateChecks(TContract.Initial)));
 
-        private readonly ArrayBufferWriter<byte> _line = new(8192);
-        private readonly Utf8JsonWriter _writer;
+        private readonly CompactJsonWriter _line = new(8192);
 
         // Double-buffered: after encoding a step, its after becomes the next step's before by a swap.
-        private ArrayBufferWriter<byte> _before = new(4096);
+        private CompactJsonWriter _before = new(4096);
         private TSnapshot _beforeSnapshot = TContract.Initial;
-        private ArrayBufferWriter<byte> _beforeChecks = new(128);
-        private ArrayBufferWriter<byte> _after = new(4096);
-        private ArrayBufferWriter<byte> _afterChecks = new(128);
+        private CompactJsonWriter _beforeChecks = new(128);
+        private CompactJsonWriter _after = new(4096);
+        private CompactJsonWriter _afterChecks = new(128);
 
         /// <summary>An encoder positioned at the start of a trace.</summary>
-        public StepEncoder()
-        {
-            _writer = new Utf8JsonWriter(_line, JsonText.WriterOptions);
-            Reset();
-        }
+        public StepEncoder() => Reset();
 
         /// <summary>The encoding of the last <c>after</c> (the next step's <c>before</c>); valid until the next call.</summary>
-        public ReadOnlySpan<byte> BeforeJson => _before.WrittenSpan;
+        public ReadOnlySpan<byte> BeforeJson => _before.Written;
 
         /// <summary>Starts a new trace: the next <c>before</c> is the fresh snapshot.</summary>
         public void Reset()
         {
             _beforeSnapshot = TContract.Initial;
-            _before.ResetWrittenCount();
-            _before.Write(InitialJson);
-            _beforeChecks.ResetWrittenCount();
-            _beforeChecks.Write(InitialChecksJson);
+            _before.Reset();
+            _before.Raw(InitialJson);
+            _beforeChecks.Reset();
+            _beforeChecks.Raw(InitialChecksJson);
         }
 
         /// <summary>
@@ -55,19 +47,16 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
             var unchanged = ReferenceEquals(after, _beforeSnapshot);
             if (!unchanged)
             {
-                Begin(_after);
-                TContract.WriteSnapshot(_writer, after);
-                _writer.Flush();
-                Begin(_afterChecks);
-                TContract.WriteChecks(_writer, afterChecks);
-                _writer.Flush();
+                _after.Reset();
+                TContract.WriteSnapshot(_after, after);
+                _afterChecks.Reset();
+                TContract.WriteChecks(_afterChecks, afterChecks);
             }
 
             var afterJson = unchanged ? _before : _after;
             var afterChecksJson = unchanged ? _beforeChecks : _afterChecks;
-            Begin(_line);
-            TContract.WriteTraceStep(_writer, step, from, to, e, _before.WrittenSpan, _beforeChecks.WrittenSpan, afterJson.WrittenSpan, afterChecksJson.WrittenSpan, effects);
-            _writer.Flush();
+            _line.Reset();
+            TContract.WriteTraceStep(_line, step, from, to, e, _before.Written, _beforeChecks.Written, afterJson.Written, afterChecksJson.Written, effects);
             if (!unchanged)
             {
                 (_before, _after) = (_after, _before);
@@ -75,22 +64,15 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
                 _beforeSnapshot = after;
             }
 
-            return _line.WrittenSpan;
+            return _line.Written;
         }
 
         /// <summary>The summary line (without newline); valid until the next call.</summary>
         public ReadOnlySpan<byte> EncodeSummary(ulong seed, long events)
         {
-            Begin(_line);
-            TContract.WriteTraceSummary(_writer, seed, events);
-            _writer.Flush();
-            return _line.WrittenSpan;
-        }
-
-        private void Begin(ArrayBufferWriter<byte> buffer)
-        {
-            buffer.ResetWrittenCount();
-            _writer.Reset(buffer);
+            _line.Reset();
+            TContract.WriteTraceSummary(_line, seed, events);
+            return _line.Written;
         }
     }
 }

@@ -79,16 +79,16 @@ public interface IMachineContract<TMachine, TState, TEvent, TEffect, TSnapshot, 
     static abstract ulong InvariantViolations(TSnapshot snapshot);
 
     /// <summary>Writes an event (its <c>type</c> tag first).</summary>
-    static abstract void WriteEvent(Utf8JsonWriter writer, TEvent value);
+    static abstract void WriteEvent(CompactJsonWriter writer, TEvent value);
 
     /// <summary>Writes an effect (its <c>type</c> tag first).</summary>
-    static abstract void WriteEffect(Utf8JsonWriter writer, TEffect value);
+    static abstract void WriteEffect(CompactJsonWriter writer, TEffect value);
 
     /// <summary>Writes a snapshot.</summary>
-    static abstract void WriteSnapshot(Utf8JsonWriter writer, TSnapshot value);
+    static abstract void WriteSnapshot(CompactJsonWriter writer, TSnapshot value);
 
     /// <summary>Writes a checks object.</summary>
-    static abstract void WriteChecks(Utf8JsonWriter writer, TChecks value);
+    static abstract void WriteChecks(CompactJsonWriter writer, TChecks value);
 
     /// <summary>Reads an event; the reader is on its first token and is left on its last.</summary>
     static abstract TEvent ReadEvent(ref Utf8JsonReader reader);
@@ -107,12 +107,12 @@ public interface IMachineContract<TMachine, TState, TEvent, TEffect, TSnapshot, 
 
     /// <summary>Writes a step line from snapshots and checks already encoded (copied as they are).</summary>
     static abstract void WriteTraceStep(
-        Utf8JsonWriter writer, long step, TState from, TState to, TEvent e,
+        CompactJsonWriter writer, long step, TState from, TState to, TEvent e,
         ReadOnlySpan<byte> beforeJson, ReadOnlySpan<byte> beforeChecksJson,
         ReadOnlySpan<byte> afterJson, ReadOnlySpan<byte> afterChecksJson, ReadOnlySpan<TEffect> effects);
 
     /// <summary>Writes the summary line closing a trace.</summary>
-    static abstract void WriteTraceSummary(Utf8JsonWriter writer, ulong seed, long events);
+    static abstract void WriteTraceSummary(CompactJsonWriter writer, ulong seed, long events);
 
     /// <summary>Parses one trace line in full: a <see cref="TraceStep{TState, TEvent, TSnapshot, TChecks, TEffect}"/> or a <see cref="TraceSummary"/>.</summary>
     static abstract TraceLine ParseTraceLine(ReadOnlySpan<byte> line);

@@ -20,6 +20,19 @@ public static class JsonWire
     /// <summary>A union case whose tag key (the object's first) has been read: a second one is a duplicate.</summary>
     public const int TagConsumed = 2;
 
+    // ---- writing
+
+    /// <summary>
+    /// The UTF-8 run <paramref name="prefix"/>, <paramref name="text"/> as a quoted JSON string escaped by
+    /// <see cref="JsonEncodedText.Encode(string, System.Text.Encodings.Web.JavaScriptEncoder?)"/>, then
+    /// <paramref name="suffix"/>: a key or name the generator could not write as a <c>u8</c> literal.
+    /// </summary>
+    public static byte[] EncodedRun(string prefix, string text, string suffix)
+    {
+        var utf8 = System.Text.Encoding.UTF8;
+        return [.. utf8.GetBytes(prefix), (byte)'"', .. JsonEncodedText.Encode(text).EncodedUtf8Bytes, (byte)'"', .. utf8.GetBytes(suffix)];
+    }
+
     // ---- reading: tokens, keys, tags
 
     /// <summary>Reads the first token of a document.</summary>

@@ -161,6 +161,21 @@ public sealed class FaultTests : IDisposable
     }
 
     [PosixFact]
+    public void Standard_output_redirected_to_a_file_is_shared_with_whatever_writes_it_before_and_after()
+    {
+        // Each command writes where the descriptor stands and moves it on, as a shell user expects of
+        // `{ ...; } > file`: nothing written before or after is overwritten.
+        var peering = $"'{PeeringProcess.DotnetHost()}' '{PeeringProcess.Dll}'";
+        var run = Shell($"--version > /dev/null; {{ echo header; {peering} generate --seed 1 --events 5; {peering} generate --seed 2 --events 5; echo trailer; }} > both.jsonl"
+            + $"; {peering} generate --seed 1 --events 5 > one.jsonl; {peering} generate --seed 2 --events 5 > two.jsonl");
+        Assert.Equal(0, run.ExitCode);
+        var one = File.ReadAllText(Path.Combine(_files.Directory, "one.jsonl"));
+        var two = File.ReadAllText(Path.Combine(_files.Directory, "two.jsonl"));
+        Assert.StartsWith("{\"kind\":\"step\"", one, StringComparison.Ordinal);
+        Assert.Equal("header\n" + one + two + "trailer\n", File.ReadAllText(Path.Combine(_files.Directory, "both.jsonl")));
+    }
+
+    [PosixFact]
     public void A_broken_pipe_stops_generating_at_once()
     {
         // Ten million events would take minutes; head takes 100 bytes and closes the pipe.

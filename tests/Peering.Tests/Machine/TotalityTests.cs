@@ -113,7 +113,7 @@ public sealed class TotalityTests(ITestOutputHelper output)
     /// <summary>The snapshot's wire form plus its in-memory fields: equal bytes before and after a step means it was not changed.</summary>
     private static byte[] Image(PgSnapshot s)
     {
-        return [.. JsonText.Encode(w => PeeringMachineJson.WriteSnapshot(w, s)), .. BitConverter.GetBytes(s.AuthLength), .. BitConverter.GetBytes(s.AuthOsd)];
+        return [.. CompactJsonWriter.Encode(w => PeeringMachineJson.WriteSnapshot(w, s)), .. BitConverter.GetBytes(s.AuthLength), .. BitConverter.GetBytes(s.AuthOsd)];
     }
 
     /// <summary>

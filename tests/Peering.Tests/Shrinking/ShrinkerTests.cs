@@ -177,5 +177,5 @@ public class ShrinkerTests
         Assert.True(result.KeptSteps <= 6, $"kept {result.KeptSteps}");
     }
 
-    private static JsonNode Node(PgEvent e) => JsonNode.Parse(JsonText.Encode(w => PeeringMachineJson.WriteEvent(w, e)))!;
+    private static JsonNode Node(PgEvent e) => JsonNode.Parse(CompactJsonWriter.Encode(w => PeeringMachineJson.WriteEvent(w, e)))!;
 }

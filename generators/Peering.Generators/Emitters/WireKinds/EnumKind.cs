@@ -7,7 +7,7 @@ namespace Peering.Generators.Emitters.WireKinds;
 
 /// <summary>
 /// An enum: in JSON the name of its member (the machine's state enum: the state's wire name), through
-/// <c>Text_{Id}</c> and <c>Read_{Id}</c>; canonically its value.
+/// <c>Text_{Id}</c> (its quoted name as UTF-8) and <c>Read_{Id}</c>; canonically its value.
 /// </summary>
 internal sealed class EnumKind : WireKindEmitter
 {
@@ -23,11 +23,8 @@ internal sealed class EnumKind : WireKindEmitter
 
     public override string Id(TypeRef type, EmitContext context) => _isState ? "State" : context.NamedId(type);
 
-    public override void WriteJsonProperty(EmitTarget target, string key, string expr, TypeRef type, string local)
-        => target.Writer.Line($"w.WriteString({key}, Text_{Id(type, target.Context)}({expr}));");
-
     public override void WriteJsonValue(EmitTarget target, string expr, TypeRef type, string local)
-        => target.Writer.Line($"w.WriteStringValue(Text_{Id(type, target.Context)}({expr}));");
+        => target.Writer.Line($"w.Raw(Text_{Id(type, target.Context)}({expr}));");
 
     public override string ReadJson(TypeRef type, EmitContext context) => $"Read_{Id(type, context)}(ref r)";
 
@@ -42,13 +39,8 @@ internal sealed class EnumKind : WireKindEmitter
             return;
         }
 
-        foreach (var member in type.EnumMembers)
-        {
-            target.Fields.Add(EmitTarget.EncodedField($"Enum_{id}_{member}", member));
-        }
-
         var w = target.Writer;
-        EmitTextSwitch(w, id, type.TypeName, type.EnumMembers.Select(m => (EmitContext.Escape(m), $"Enum_{id}_{m}")), $"a declared member of {type.SimpleName}");
+        EmitTextSwitch(w, id, type.TypeName, type.EnumMembers.Select(m => (EmitContext.Escape(m), target.Context.Run("", m, ""))), $"a declared member of {type.SimpleName}");
         w.Block($$"""
             private static {{type.TypeName}} Read_{{id}}(ref {{Utf8JsonReader}} r)
             {
@@ -76,7 +68,7 @@ internal sealed class EnumKind : WireKindEmitter
     {
         var m = target.Context.Model;
         var w = target.Writer;
-        EmitTextSwitch(w, "State", m.StateEnumTypeName, m.States.Select(s => (s.Name, $"State_{s.Name}")), "a declared state");
+        EmitTextSwitch(w, "State", m.StateEnumTypeName, m.States.Select(s => (s.Name, target.Context.Run("", s.WireName, ""))), "a declared state");
         w.Block($$"""
             private static {{m.StateEnumTypeName}} Read_State(ref {{Utf8JsonReader}} r)
             {
@@ -95,15 +87,15 @@ internal sealed class EnumKind : WireKindEmitter
             """);
     }
 
-    /// <summary><c>Text_{id}</c>: the encoded name field of each member (<paramref name="arms"/>: member, field).</summary>
-    private static void EmitTextSwitch(SourceWriter w, string id, string enumType, IEnumerable<(string Member, string Field)> arms, string notDeclared)
+    /// <summary><c>Text_{id}</c>: each member's name as a quoted JSON string (<paramref name="arms"/>: member, run).</summary>
+    private static void EmitTextSwitch(SourceWriter w, string id, string enumType, IEnumerable<(string Member, string Run)> arms, string notDeclared)
     {
-        w.Line($"private static {JsonEncodedText} Text_{id}({enumType} value) => value switch");
+        w.Line($"private static {ByteSpan} Text_{id}({enumType} value) => value switch");
         w.Line("{");
         w.Indent();
-        foreach (var (member, field) in arms)
+        foreach (var (member, run) in arms)
         {
-            w.Line($"{enumType}.{member} => {field},");
+            w.Line($"{enumType}.{member} => {run},");
         }
 
         w.Line($"_ => throw new {ArgumentOutOfRangeException}(nameof(value), value, \"Not {notDeclared}.\"),");

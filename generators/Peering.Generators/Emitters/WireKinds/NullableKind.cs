@@ -13,11 +13,11 @@ internal sealed class NullableKind : WireKindEmitter
 
     public override string Id(TypeRef type, EmitContext context) => "Nullable" + context.Id(type.Element!);
 
-    public override void WriteJsonProperty(EmitTarget target, string key, string expr, TypeRef type, string local)
+    public override void WriteJsonProperty(EmitTarget target, string writeKey, string expr, TypeRef type, string local)
     {
         var w = target.Writer;
         w.Open($"if ({expr} is {{ }} {local})");
-        target.WriteJsonProperty(key, local, type.Element!, local + "_");
+        target.WriteJsonProperty(writeKey, local, type.Element!, local + "_");
         w.Close();
         w.Line();
     }
@@ -31,7 +31,7 @@ internal sealed class NullableKind : WireKindEmitter
         w.Block("""
             else
             {
-                w.WriteNullValue();
+                w.Null();
             }
             """);
     }

@@ -3,7 +3,7 @@ using Peering.Generators.Model;
 namespace Peering.Generators.Emitters.WireKinds;
 
 /// <summary>
-/// <c>bool</c>, the integers and <c>string</c>: one <c>Utf8JsonWriter</c> call each way, read by the runtime's
+/// <c>bool</c>, the integers and <c>string</c>: one <c>CompactJsonWriter</c> call each way, read by the runtime's
 /// <c>Read{Kind}</c> (JsonWire), canonical through one <c>CanonicalWriter</c> call.
 /// </summary>
 internal sealed class ScalarKind : WireKindEmitter
@@ -19,7 +19,7 @@ internal sealed class ScalarKind : WireKindEmitter
     private readonly string _json;
     private readonly string _canonical;
 
-    /// <param name="json">The <c>Utf8JsonWriter.Write{json}</c> method family.</param>
+    /// <param name="json">The <c>CompactJsonWriter</c> method.</param>
     /// <param name="canonical">The <c>CanonicalWriter</c> method (signed integers zig-zag, unsigned plain).</param>
     private ScalarKind(WireKind kind, string json, string canonical)
     {
@@ -30,11 +30,8 @@ internal sealed class ScalarKind : WireKindEmitter
 
     public override string Id(TypeRef type, EmitContext context) => _name;
 
-    public override void WriteJsonProperty(EmitTarget target, string key, string expr, TypeRef type, string local)
-        => target.Writer.Line($"w.Write{_json}({key}, {expr});");
-
     public override void WriteJsonValue(EmitTarget target, string expr, TypeRef type, string local)
-        => target.Writer.Line($"w.Write{_json}Value({expr});");
+        => target.Writer.Line($"w.{_json}({expr});");
 
     public override string ReadJson(TypeRef type, EmitContext context) => $"Read{_name}(ref r)";
 

@@ -35,11 +35,12 @@ internal abstract class SequenceKind : WireKindEmitter
         {
             var w = target.Writer;
             w.Block($$"""
-                private static void Write_{{id}}({{Utf8JsonWriter}} w, {{type.TypeName}} value)
+                private static void Write_{{id}}({{CompactJsonWriter}} w, {{type.TypeName}} value)
                 {
-                    w.WriteStartArray();
+                    w.Raw("["u8);
                     foreach (var item in value)
                     {
+                        w.Separator();
                 """);
             w.Indent().Indent();
             target.WriteJsonValue("item", element, "present");
@@ -47,7 +48,7 @@ internal abstract class SequenceKind : WireKindEmitter
             w.Block($$"""
                     }
 
-                    w.WriteEndArray();
+                    w.Raw("]"u8);
                 }
 
                 private static {{type.TypeName}} Read_{{id}}(ref {{Utf8JsonReader}} r)

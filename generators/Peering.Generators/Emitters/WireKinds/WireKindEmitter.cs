@@ -9,7 +9,8 @@ namespace Peering.Generators.Emitters.WireKinds;
 /// adding a class and a line in <see cref="For"/>.
 /// </summary>
 /// <remarks>
-/// Written code uses the locals of the generated methods: <c>w</c> (the writer) and <c>r</c> (the reader).
+/// Written code uses the locals of the generated methods: <c>w</c> (the <c>CompactJsonWriter</c> or the
+/// <c>CanonicalWriter</c>) and <c>r</c> (the reader).
 /// <c>local</c> names a fresh local for a pattern variable (nullables), unique within the method.
 /// </remarks>
 internal abstract class WireKindEmitter
@@ -40,10 +41,13 @@ internal abstract class WireKindEmitter
     /// <summary>The identifier naming this type's helpers (<c>Write_{Id}</c>, <c>Read_{Id}</c>, <c>Canonical_{Id}</c>).</summary>
     public abstract string Id(TypeRef type, EmitContext context);
 
-    /// <summary>Writes <paramref name="expr"/> as the value of the property whose encoded key is the field <paramref name="key"/>.</summary>
-    public virtual void WriteJsonProperty(EmitTarget target, string key, string expr, TypeRef type, string local)
+    /// <summary>
+    /// Writes <paramref name="expr"/> as a property: the statement <paramref name="writeKey"/> (its key run,
+    /// with the comma before it), then the value. A kind whose property may be omitted overrides this.
+    /// </summary>
+    public virtual void WriteJsonProperty(EmitTarget target, string writeKey, string expr, TypeRef type, string local)
     {
-        target.Writer.Line($"w.WritePropertyName({key});");
+        target.Writer.Line(writeKey);
         WriteJsonValue(target, expr, type, local);
     }
 
@@ -72,8 +76,8 @@ internal static class Wire
 {
     public static string Id(this EmitContext context, TypeRef type) => WireKindEmitter.For(type).Id(type, context);
 
-    public static void WriteJsonProperty(this EmitTarget target, string key, string expr, TypeRef type, string local)
-        => WireKindEmitter.For(type).WriteJsonProperty(target, key, expr, type, local);
+    public static void WriteJsonProperty(this EmitTarget target, string writeKey, string expr, TypeRef type, string local)
+        => WireKindEmitter.For(type).WriteJsonProperty(target, writeKey, expr, type, local);
 
     public static void WriteJsonValue(this EmitTarget target, string expr, TypeRef type, string local)
         => WireKindEmitter.For(type).WriteJsonValue(target, expr, type, local);

@@ -84,16 +84,16 @@ partial class Gadget
         public static ulong InvariantViolations(global::Gadgets.GadgetSnapshot snapshot) => global::Gadgets.Gadget.EvaluateInvariants(snapshot).ViolationMask;
 
         /// <inheritdoc/>
-        public static void WriteEvent(global::System.Text.Json.Utf8JsonWriter writer, global::Gadgets.GadgetEvent value) => global::Gadgets.GadgetJson.WriteEvent(writer, value);
+        public static void WriteEvent(global::Peering.StateMachines.CompactJsonWriter writer, global::Gadgets.GadgetEvent value) => global::Gadgets.GadgetJson.WriteEvent(writer, value);
 
         /// <inheritdoc/>
-        public static void WriteEffect(global::System.Text.Json.Utf8JsonWriter writer, global::Gadgets.GadgetEffect value) => global::Gadgets.GadgetJson.WriteEffect(writer, value);
+        public static void WriteEffect(global::Peering.StateMachines.CompactJsonWriter writer, global::Gadgets.GadgetEffect value) => global::Gadgets.GadgetJson.WriteEffect(writer, value);
 
         /// <inheritdoc/>
-        public static void WriteSnapshot(global::System.Text.Json.Utf8JsonWriter writer, global::Gadgets.GadgetSnapshot value) => global::Gadgets.GadgetJson.WriteSnapshot(writer, value);
+        public static void WriteSnapshot(global::Peering.StateMachines.CompactJsonWriter writer, global::Gadgets.GadgetSnapshot value) => global::Gadgets.GadgetJson.WriteSnapshot(writer, value);
 
         /// <inheritdoc/>
-        public static void WriteChecks(global::System.Text.Json.Utf8JsonWriter writer, global::Gadgets.GadgetChecks value) => global::Gadgets.GadgetJson.WriteChecks(writer, value);
+        public static void WriteChecks(global::Peering.StateMachines.CompactJsonWriter writer, global::Gadgets.GadgetChecks value) => global::Gadgets.GadgetJson.WriteChecks(writer, value);
 
         /// <inheritdoc/>
         public static global::Gadgets.GadgetEvent ReadEvent(ref global::System.Text.Json.Utf8JsonReader reader) => global::Gadgets.GadgetJson.ReadEvent(ref reader);
@@ -112,13 +112,13 @@ partial class Gadget
 
         /// <inheritdoc/>
         public static void WriteTraceStep(
-            global::System.Text.Json.Utf8JsonWriter writer, long step, global::Gadgets.GadgetMode from, global::Gadgets.GadgetMode to, global::Gadgets.GadgetEvent e,
+            global::Peering.StateMachines.CompactJsonWriter writer, long step, global::Gadgets.GadgetMode from, global::Gadgets.GadgetMode to, global::Gadgets.GadgetEvent e,
             global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson,
             global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<global::Gadgets.GadgetEffect> effects)
             => global::Gadgets.GadgetJson.WriteTraceStep(writer, step, from, to, e, beforeJson, beforeChecksJson, afterJson, afterChecksJson, effects);
 
         /// <inheritdoc/>
-        public static void WriteTraceSummary(global::System.Text.Json.Utf8JsonWriter writer, ulong seed, long events) => global::Gadgets.GadgetJson.WriteTraceSummary(writer, seed, events);
+        public static void WriteTraceSummary(global::Peering.StateMachines.CompactJsonWriter writer, ulong seed, long events) => global::Gadgets.GadgetJson.WriteTraceSummary(writer, seed, events);
 
         /// <inheritdoc/>
         public static global::Peering.StateMachines.TraceLine ParseTraceLine(global::System.ReadOnlySpan<byte> line) => global::Gadgets.GadgetJson.ParseTraceLine(line);

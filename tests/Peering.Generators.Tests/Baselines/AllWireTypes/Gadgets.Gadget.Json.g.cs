@@ -6,73 +6,11 @@ using static global::Peering.StateMachines.JsonWire;
 namespace Gadgets;
 
 /// <summary>
-/// The JSON wire format of <see cref="Gadget"/>: compact, keys in declared order, through the
-/// caller's <see cref="global::System.Text.Json.Utf8JsonWriter"/>; strict readers (docs/toolkit.md §2).
+/// The JSON wire format of <see cref="Gadget"/>: compact, keys in declared order, into the
+/// caller's <see cref="global::Peering.StateMachines.CompactJsonWriter"/>; strict readers (docs/toolkit.md §2).
 /// </summary>
 public static partial class GadgetJson
 {
-    private static readonly global::System.Text.Json.JsonEncodedText Key_type = global::System.Text.Json.JsonEncodedText.Encode("type");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_kind = global::System.Text.Json.JsonEncodedText.Encode("kind");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_step = global::System.Text.Json.JsonEncodedText.Encode("step");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_from_state = global::System.Text.Json.JsonEncodedText.Encode("from_state");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_to_state = global::System.Text.Json.JsonEncodedText.Encode("to_state");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_event = global::System.Text.Json.JsonEncodedText.Encode("event");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_before = global::System.Text.Json.JsonEncodedText.Encode("before");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_before_checks = global::System.Text.Json.JsonEncodedText.Encode("before_checks");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_after = global::System.Text.Json.JsonEncodedText.Encode("after");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_after_checks = global::System.Text.Json.JsonEncodedText.Encode("after_checks");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_effects = global::System.Text.Json.JsonEncodedText.Encode("effects");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_seed = global::System.Text.Json.JsonEncodedText.Encode("seed");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_events = global::System.Text.Json.JsonEncodedText.Encode("events");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_mode = global::System.Text.Json.JsonEncodedText.Encode("mode");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_count = global::System.Text.Json.JsonEncodedText.Encode("count");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_cursor = global::System.Text.Json.JsonEncodedText.Encode("cursor");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_marks = global::System.Text.Json.JsonEncodedText.Encode("marks");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_x = global::System.Text.Json.JsonEncodedText.Encode("x");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_y = global::System.Text.Json.JsonEncodedText.Encode("y");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_enabled = global::System.Text.Json.JsonEncodedText.Encode("enabled");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_level = global::System.Text.Json.JsonEncodedText.Encode("level");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_mask = global::System.Text.Json.JsonEncodedText.Encode("mask");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_offset = global::System.Text.Json.JsonEncodedText.Encode("offset");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_serial = global::System.Text.Json.JsonEncodedText.Encode("serial");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_name = global::System.Text.Json.JsonEncodedText.Encode("name");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_maybe_enabled = global::System.Text.Json.JsonEncodedText.Encode("maybe_enabled");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_maybe_level = global::System.Text.Json.JsonEncodedText.Encode("maybe_level");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_maybe_mask = global::System.Text.Json.JsonEncodedText.Encode("maybe_mask");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_maybe_offset = global::System.Text.Json.JsonEncodedText.Encode("maybe_offset");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_maybe_serial = global::System.Text.Json.JsonEncodedText.Encode("maybe_serial");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_maybe_color = global::System.Text.Json.JsonEncodedText.Encode("maybe_color");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_color = global::System.Text.Json.JsonEncodedText.Encode("color");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_origin = global::System.Text.Json.JsonEncodedText.Encode("origin");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_window = global::System.Text.Json.JsonEncodedText.Encode("window");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_link = global::System.Text.Json.JsonEncodedText.Encode("link");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_levels = global::System.Text.Json.JsonEncodedText.Encode("levels");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_names = global::System.Text.Json.JsonEncodedText.Encode("names");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_points = global::System.Text.Json.JsonEncodedText.Encode("points");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_grid = global::System.Text.Json.JsonEncodedText.Encode("grid");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_sparse = global::System.Text.Json.JsonEncodedText.Encode("sparse");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_bag = global::System.Text.Json.JsonEncodedText.Encode("bag");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_serials = global::System.Text.Json.JsonEncodedText.Encode("serials");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_colors = global::System.Text.Json.JsonEncodedText.Encode("colors");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_renamed = global::System.Text.Json.JsonEncodedText.Encode("renamed");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_start = global::System.Text.Json.JsonEncodedText.Encode("start");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_end = global::System.Text.Json.JsonEncodedText.Encode("end");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_from = global::System.Text.Json.JsonEncodedText.Encode("from");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_target = global::System.Text.Json.JsonEncodedText.Encode("target");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_previous = global::System.Text.Json.JsonEncodedText.Encode("previous");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_history = global::System.Text.Json.JsonEncodedText.Encode("history");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_running = global::System.Text.Json.JsonEncodedText.Encode("running");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_at_origin = global::System.Text.Json.JsonEncodedText.Encode("at_origin");
-
-    private static readonly global::System.Text.Json.JsonEncodedText EventTag_Configure = global::System.Text.Json.JsonEncodedText.Encode("Configure");
-    private static readonly global::System.Text.Json.JsonEncodedText EventTag_Go = global::System.Text.Json.JsonEncodedText.Encode("go");
-    private static readonly global::System.Text.Json.JsonEncodedText EventTag_Halt = global::System.Text.Json.JsonEncodedText.Encode("Halt");
-    private static readonly global::System.Text.Json.JsonEncodedText EffectTag_Reported = global::System.Text.Json.JsonEncodedText.Encode("Reported");
-    private static readonly global::System.Text.Json.JsonEncodedText EffectTag_Replayed = global::System.Text.Json.JsonEncodedText.Encode("replay");
-    private static readonly global::System.Text.Json.JsonEncodedText State_Idle = global::System.Text.Json.JsonEncodedText.Encode("Idle");
-    private static readonly global::System.Text.Json.JsonEncodedText State_Running = global::System.Text.Json.JsonEncodedText.Encode("running");
-    private static readonly global::System.Text.Json.JsonEncodedText Kind_step = global::System.Text.Json.JsonEncodedText.Encode("step");
-    private static readonly global::System.Text.Json.JsonEncodedText Kind_summary = global::System.Text.Json.JsonEncodedText.Encode("summary");
     private static readonly byte[][] Keys_TraceStep = ["step"u8.ToArray(), "from_state"u8.ToArray(), "to_state"u8.ToArray(), "event"u8.ToArray(), "before"u8.ToArray(), "before_checks"u8.ToArray(), "after"u8.ToArray(), "after_checks"u8.ToArray(), "effects"u8.ToArray()];
     private static readonly byte[][] Keys_TraceSummary = ["seed"u8.ToArray(), "events"u8.ToArray()];
     private static readonly byte[][] Keys_GadgetSnapshot = ["mode"u8.ToArray(), "count"u8.ToArray(), "cursor"u8.ToArray(), "marks"u8.ToArray()];
@@ -85,32 +23,26 @@ public static partial class GadgetJson
     private static readonly byte[][] Keys_Reported = ["mode"u8.ToArray(), "previous"u8.ToArray(), "history"u8.ToArray()];
     private static readonly byte[][] Keys_Replayed = ["event"u8.ToArray(), "events"u8.ToArray()];
     private static readonly byte[][] Keys_GadgetChecks = ["running"u8.ToArray(), "at_origin"u8.ToArray()];
-    private static readonly global::System.Text.Json.JsonEncodedText Enum_Color_Red = global::System.Text.Json.JsonEncodedText.Encode("Red");
-    private static readonly global::System.Text.Json.JsonEncodedText Enum_Color_Green = global::System.Text.Json.JsonEncodedText.Encode("Green");
-    private static readonly global::System.Text.Json.JsonEncodedText Enum_Color_Blue = global::System.Text.Json.JsonEncodedText.Encode("Blue");
 
     /// <summary>Writes <paramref name="value"/> as a JSON object whose first key is its <c>"type"</c> tag.</summary>
-    public static void WriteEvent(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetEvent value)
+    public static void WriteEvent(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetEvent value)
     {
         switch (value)
         {
             case global::Gadgets.Configure v:
-                w.WriteStartObject();
-                w.WriteString(Key_type, EventTag_Configure);
+                w.Raw("{\"type\":\"Configure\""u8);
                 WriteMembers_Configure(w, v);
-                w.WriteEndObject();
+                w.Raw("}"u8);
                 return;
             case global::Gadgets.Go v:
-                w.WriteStartObject();
-                w.WriteString(Key_type, EventTag_Go);
+                w.Raw("{\"type\":\"go\""u8);
                 WriteMembers_Go(w, v);
-                w.WriteEndObject();
+                w.Raw("}"u8);
                 return;
             case global::Gadgets.Halt v:
-                w.WriteStartObject();
-                w.WriteString(Key_type, EventTag_Halt);
+                w.Raw("{\"type\":\"Halt\""u8);
                 WriteMembers_Halt(w, v);
-                w.WriteEndObject();
+                w.Raw("}"u8);
                 return;
             default:
                 throw UnknownCase(value, "event");
@@ -118,21 +50,19 @@ public static partial class GadgetJson
     }
 
     /// <summary>Writes <paramref name="value"/> as a JSON object whose first key is its <c>"type"</c> tag.</summary>
-    public static void WriteEffect(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetEffect value)
+    public static void WriteEffect(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetEffect value)
     {
         switch (value)
         {
             case global::Gadgets.Reported v:
-                w.WriteStartObject();
-                w.WriteString(Key_type, EffectTag_Reported);
+                w.Raw("{\"type\":\"Reported\""u8);
                 WriteMembers_Reported(w, v);
-                w.WriteEndObject();
+                w.Raw("}"u8);
                 return;
             case global::Gadgets.Replayed v:
-                w.WriteStartObject();
-                w.WriteString(Key_type, EffectTag_Replayed);
+                w.Raw("{\"type\":\"replay\""u8);
                 WriteMembers_Replayed(w, v);
-                w.WriteEndObject();
+                w.Raw("}"u8);
                 return;
             default:
                 throw UnknownCase(value, "effect");
@@ -140,10 +70,10 @@ public static partial class GadgetJson
     }
 
     /// <summary>Writes the snapshot <paramref name="value"/> as a JSON object, keys in declared order.</summary>
-    public static void WriteSnapshot(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetSnapshot value) => Write_GadgetSnapshot(w, value);
+    public static void WriteSnapshot(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetSnapshot value) => Write_GadgetSnapshot(w, value);
 
     /// <summary>Writes the checks object: one boolean per [Check], keys in declaration order.</summary>
-    public static void WriteChecks(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetChecks value) => Write_GadgetChecks(w, value);
+    public static void WriteChecks(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetChecks value) => Write_GadgetChecks(w, value);
 
     /// <summary>
     /// Reads an object tagged by its <c>"type"</c> key (anywhere in the object; first is fastest). The reader
@@ -311,31 +241,32 @@ public static partial class GadgetJson
     /// Writes one step line of a trace (TRACE-SCHEMA.md §3.1): <c>kind</c>, <c>step</c>, <c>from_state</c>,
     /// <c>to_state</c>, <c>event</c>, <c>before</c>, <c>before_checks</c>, <c>after</c>, <c>after_checks</c>, <c>effects</c>.
     /// </summary>
-    public static void WriteTraceStep(global::System.Text.Json.Utf8JsonWriter w, long step, global::Gadgets.GadgetMode from, global::Gadgets.GadgetMode to, global::Gadgets.GadgetEvent ev, global::Gadgets.GadgetSnapshot before, global::Gadgets.GadgetChecks beforeChecks, global::Gadgets.GadgetSnapshot after, global::Gadgets.GadgetChecks afterChecks, global::System.ReadOnlySpan<global::Gadgets.GadgetEffect> effects)
+    public static void WriteTraceStep(global::Peering.StateMachines.CompactJsonWriter w, long step, global::Gadgets.GadgetMode from, global::Gadgets.GadgetMode to, global::Gadgets.GadgetEvent ev, global::Gadgets.GadgetSnapshot before, global::Gadgets.GadgetChecks beforeChecks, global::Gadgets.GadgetSnapshot after, global::Gadgets.GadgetChecks afterChecks, global::System.ReadOnlySpan<global::Gadgets.GadgetEffect> effects)
     {
-        w.WriteStartObject();
-        w.WriteString(Key_kind, Kind_step);
-        w.WriteNumber(Key_step, step);
-        w.WriteString(Key_from_state, Text_State(from));
-        w.WriteString(Key_to_state, Text_State(to));
-        w.WritePropertyName(Key_event);
+        w.Raw("{\"kind\":\"step\",\"step\":"u8);
+        w.Number(step);
+        w.Raw(",\"from_state\":"u8);
+        w.Raw(Text_State(from));
+        w.Raw(",\"to_state\":"u8);
+        w.Raw(Text_State(to));
+        w.Raw(",\"event\":"u8);
         WriteEvent(w, ev);
-        w.WritePropertyName(Key_before);
+        w.Raw(",\"before\":"u8);
         Write_GadgetSnapshot(w, before);
-        w.WritePropertyName(Key_before_checks);
+        w.Raw(",\"before_checks\":"u8);
         Write_GadgetChecks(w, beforeChecks);
-        w.WritePropertyName(Key_after);
+        w.Raw(",\"after\":"u8);
         Write_GadgetSnapshot(w, after);
-        w.WritePropertyName(Key_after_checks);
+        w.Raw(",\"after_checks\":"u8);
         Write_GadgetChecks(w, afterChecks);
-        w.WriteStartArray(Key_effects);
+        w.Raw(",\"effects\":["u8);
         foreach (var effect in effects)
         {
+            w.Separator();
             WriteEffect(w, effect);
         }
 
-        w.WriteEndArray();
-        w.WriteEndObject();
+        w.Raw("]}"u8);
     }
 
     /// <summary>
@@ -343,41 +274,42 @@ public static partial class GadgetJson
     /// trace is encoded once (a step's <c>after</c> is the next step's <c>before</c>). They are copied as they
     /// are, without validation.
     /// </summary>
-    public static void WriteTraceStep(global::System.Text.Json.Utf8JsonWriter w, long step, global::Gadgets.GadgetMode from, global::Gadgets.GadgetMode to, global::Gadgets.GadgetEvent ev, global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson, global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<global::Gadgets.GadgetEffect> effects)
+    public static void WriteTraceStep(global::Peering.StateMachines.CompactJsonWriter w, long step, global::Gadgets.GadgetMode from, global::Gadgets.GadgetMode to, global::Gadgets.GadgetEvent ev, global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson, global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<global::Gadgets.GadgetEffect> effects)
     {
-        w.WriteStartObject();
-        w.WriteString(Key_kind, Kind_step);
-        w.WriteNumber(Key_step, step);
-        w.WriteString(Key_from_state, Text_State(from));
-        w.WriteString(Key_to_state, Text_State(to));
-        w.WritePropertyName(Key_event);
+        w.Raw("{\"kind\":\"step\",\"step\":"u8);
+        w.Number(step);
+        w.Raw(",\"from_state\":"u8);
+        w.Raw(Text_State(from));
+        w.Raw(",\"to_state\":"u8);
+        w.Raw(Text_State(to));
+        w.Raw(",\"event\":"u8);
         WriteEvent(w, ev);
-        w.WritePropertyName(Key_before);
-        w.WriteRawValue(beforeJson, skipInputValidation: true);
-        w.WritePropertyName(Key_before_checks);
-        w.WriteRawValue(beforeChecksJson, skipInputValidation: true);
-        w.WritePropertyName(Key_after);
-        w.WriteRawValue(afterJson, skipInputValidation: true);
-        w.WritePropertyName(Key_after_checks);
-        w.WriteRawValue(afterChecksJson, skipInputValidation: true);
-        w.WriteStartArray(Key_effects);
+        w.Raw(",\"before\":"u8);
+        w.Raw(beforeJson);
+        w.Raw(",\"before_checks\":"u8);
+        w.Raw(beforeChecksJson);
+        w.Raw(",\"after\":"u8);
+        w.Raw(afterJson);
+        w.Raw(",\"after_checks\":"u8);
+        w.Raw(afterChecksJson);
+        w.Raw(",\"effects\":["u8);
         foreach (var effect in effects)
         {
+            w.Separator();
             WriteEffect(w, effect);
         }
 
-        w.WriteEndArray();
-        w.WriteEndObject();
+        w.Raw("]}"u8);
     }
 
     /// <summary>Writes the summary line closing a trace: <c>{"kind":"summary","seed":…,"events":…}</c>.</summary>
-    public static void WriteTraceSummary(global::System.Text.Json.Utf8JsonWriter w, ulong seed, long events)
+    public static void WriteTraceSummary(global::Peering.StateMachines.CompactJsonWriter w, ulong seed, long events)
     {
-        w.WriteStartObject();
-        w.WriteString(Key_kind, Kind_summary);
-        w.WriteNumber(Key_seed, seed);
-        w.WriteNumber(Key_events, events);
-        w.WriteEndObject();
+        w.Raw("{\"kind\":\"summary\",\"seed\":"u8);
+        w.Number(seed);
+        w.Raw(",\"events\":"u8);
+        w.Number(events);
+        w.Raw("}"u8);
     }
 
     /// <summary>
@@ -505,20 +437,23 @@ public static partial class GadgetJson
         return new global::Peering.StateMachines.TraceSummary(a0, a1);
     }
 
-    private static void Write_GadgetSnapshot(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetSnapshot value)
+    private static void Write_GadgetSnapshot(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetSnapshot value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_GadgetSnapshot(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_GadgetSnapshot(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetSnapshot value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_GadgetSnapshot(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetSnapshot value)
     {
-        w.WriteString(Key_mode, Text_State(value.Mode));
-        w.WriteNumber(Key_count, value.Count);
-        w.WritePropertyName(Key_cursor);
+        w.Member("\"mode\":"u8);
+        w.Raw(Text_State(value.Mode));
+        w.Raw(",\"count\":"u8);
+        w.Number(value.Count);
+        w.Raw(",\"cursor\":"u8);
         Write_Point(w, value.Cursor);
-        w.WritePropertyName(Key_marks);
+        w.Raw(",\"marks\":"u8);
         Write_SortedOfInt32(w, value.Marks);
     }
 
@@ -546,17 +481,20 @@ public static partial class GadgetJson
         return new global::Gadgets.GadgetSnapshot(Mode: a0, Count: a1, Cursor: a2, Marks: a3);
     }
 
-    private static void Write_Point(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Point value)
+    private static void Write_Point(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Point value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Point(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Point(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Point value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Point(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Point value)
     {
-        w.WriteNumber(Key_x, value.X);
-        w.WriteNumber(Key_y, value.Y);
+        w.Member("\"x\":"u8);
+        w.Number(value.X);
+        w.Raw(",\"y\":"u8);
+        w.Number(value.Y);
     }
 
     private static global::Gadgets.Point Read_Point(ref global::System.Text.Json.Utf8JsonReader r, int tag)
@@ -579,75 +517,90 @@ public static partial class GadgetJson
         return new global::Gadgets.Point(X: a0, Y: a1);
     }
 
-    private static void Write_Configure(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Configure value)
+    private static void Write_Configure(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Configure value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Configure(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Configure(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Configure value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Configure(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Configure value)
     {
-        w.WriteBoolean(Key_enabled, value.Enabled);
-        w.WriteNumber(Key_level, value.Level);
-        w.WriteNumber(Key_mask, value.Mask);
-        w.WriteNumber(Key_offset, value.Offset);
-        w.WriteNumber(Key_serial, value.Serial);
-        w.WriteString(Key_name, value.Name);
+        w.Member("\"enabled\":"u8);
+        w.Boolean(value.Enabled);
+        w.Raw(",\"level\":"u8);
+        w.Number(value.Level);
+        w.Raw(",\"mask\":"u8);
+        w.Number(value.Mask);
+        w.Raw(",\"offset\":"u8);
+        w.Number(value.Offset);
+        w.Raw(",\"serial\":"u8);
+        w.Number(value.Serial);
+        w.Raw(",\"name\":"u8);
+        w.String(value.Name);
         if (value.MaybeEnabled is { } v6)
         {
-            w.WriteBoolean(Key_maybe_enabled, v6);
+            w.Raw(",\"maybe_enabled\":"u8);
+            w.Boolean(v6);
         }
 
         if (value.MaybeLevel is { } v7)
         {
-            w.WriteNumber(Key_maybe_level, v7);
+            w.Raw(",\"maybe_level\":"u8);
+            w.Number(v7);
         }
 
         if (value.MaybeMask is { } v8)
         {
-            w.WriteNumber(Key_maybe_mask, v8);
+            w.Raw(",\"maybe_mask\":"u8);
+            w.Number(v8);
         }
 
         if (value.MaybeOffset is { } v9)
         {
-            w.WriteNumber(Key_maybe_offset, v9);
+            w.Raw(",\"maybe_offset\":"u8);
+            w.Number(v9);
         }
 
         if (value.MaybeSerial is { } v10)
         {
-            w.WriteNumber(Key_maybe_serial, v10);
+            w.Raw(",\"maybe_serial\":"u8);
+            w.Number(v10);
         }
 
         if (value.MaybeColor is { } v11)
         {
-            w.WriteString(Key_maybe_color, Text_Color(v11));
+            w.Raw(",\"maybe_color\":"u8);
+            w.Raw(Text_Color(v11));
         }
 
-        w.WriteString(Key_color, Text_Color(value.Color));
-        w.WritePropertyName(Key_origin);
+        w.Raw(",\"color\":"u8);
+        w.Raw(Text_Color(value.Color));
+        w.Raw(",\"origin\":"u8);
         Write_Point(w, value.Origin);
-        w.WritePropertyName(Key_window);
+        w.Raw(",\"window\":"u8);
         Write_Span(w, value.Window);
-        w.WritePropertyName(Key_link);
+        w.Raw(",\"link\":"u8);
         Write_Link(w, value.Link);
-        w.WritePropertyName(Key_levels);
+        w.Raw(",\"levels\":"u8);
         Write_ArrayOfInt32(w, value.Levels);
-        w.WritePropertyName(Key_names);
+        w.Raw(",\"names\":"u8);
         Write_ImmutableArrayOfString(w, value.Names);
-        w.WritePropertyName(Key_points);
+        w.Raw(",\"points\":"u8);
         Write_ArrayOfPoint(w, value.Points);
-        w.WritePropertyName(Key_grid);
+        w.Raw(",\"grid\":"u8);
         Write_ArrayOfArrayOfInt32(w, value.Grid);
-        w.WritePropertyName(Key_sparse);
+        w.Raw(",\"sparse\":"u8);
         Write_ArrayOfNullableInt32(w, value.Sparse);
-        w.WritePropertyName(Key_bag);
+        w.Raw(",\"bag\":"u8);
         Write_Bag(w, value.Bag);
-        w.WritePropertyName(Key_serials);
+        w.Raw(",\"serials\":"u8);
         Write_SortedOfUInt64(w, value.Serials);
-        w.WritePropertyName(Key_colors);
+        w.Raw(",\"colors\":"u8);
         Write_SortedOfColor(w, value.Colors);
-        w.WriteNumber(Key_renamed, value.Original);
+        w.Raw(",\"renamed\":"u8);
+        w.Number(value.Original);
     }
 
     private static global::Gadgets.Configure Read_Configure(ref global::System.Text.Json.Utf8JsonReader r, int tag)
@@ -716,17 +669,20 @@ public static partial class GadgetJson
         return new global::Gadgets.Configure(Enabled: a0, Level: a1, Mask: a2, Offset: a3, Serial: a4, Name: a5, MaybeEnabled: a6, MaybeLevel: a7, MaybeMask: a8, MaybeOffset: a9, MaybeSerial: a10, MaybeColor: a11, Color: a12, Origin: a13, Window: a14, Link: a15, Levels: a16, Names: a17, Points: a18, Grid: a19, Sparse: a20, Bag: a21, Serials: a22, Colors: a23, Original: a24);
     }
 
-    private static void Write_Span(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Span value)
+    private static void Write_Span(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Span value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Span(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Span(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Span value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Span(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Span value)
     {
-        w.WriteNumber(Key_start, value.Start);
-        w.WriteNumber(Key_end, value.End);
+        w.Member("\"start\":"u8);
+        w.Number(value.Start);
+        w.Raw(",\"end\":"u8);
+        w.Number(value.End);
     }
 
     private static global::Gadgets.Span Read_Span(ref global::System.Text.Json.Utf8JsonReader r, int tag)
@@ -749,17 +705,20 @@ public static partial class GadgetJson
         return new global::Gadgets.Span(Start: a0, End: a1);
     }
 
-    private static void Write_Link(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Link value)
+    private static void Write_Link(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Link value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Link(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Link(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Link value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Link(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Link value)
     {
-        w.WriteNumber(Key_from, value.From);
-        w.WriteNumber(Key_target, value.To);
+        w.Member("\"from\":"u8);
+        w.Number(value.From);
+        w.Raw(",\"target\":"u8);
+        w.Number(value.To);
     }
 
     private static global::Gadgets.Link Read_Link(ref global::System.Text.Json.Utf8JsonReader r, int tag)
@@ -782,14 +741,15 @@ public static partial class GadgetJson
         return new global::Gadgets.Link(from: a0, to: a1);
     }
 
-    private static void Write_Go(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Go value)
+    private static void Write_Go(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Go value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Go(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Go(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Go value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Go(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Go value)
     {
     }
 
@@ -805,14 +765,15 @@ public static partial class GadgetJson
         return new global::Gadgets.Go();
     }
 
-    private static void Write_Halt(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Halt value)
+    private static void Write_Halt(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Halt value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Halt(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Halt(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Halt value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Halt(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Halt value)
     {
     }
 
@@ -828,22 +789,25 @@ public static partial class GadgetJson
         return new global::Gadgets.Halt();
     }
 
-    private static void Write_Reported(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Reported value)
+    private static void Write_Reported(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Reported value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Reported(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Reported(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Reported value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Reported(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Reported value)
     {
-        w.WriteString(Key_mode, Text_State(value.Mode));
+        w.Member("\"mode\":"u8);
+        w.Raw(Text_State(value.Mode));
         if (value.Previous is { } v1)
         {
-            w.WriteString(Key_previous, Text_State(v1));
+            w.Raw(",\"previous\":"u8);
+            w.Raw(Text_State(v1));
         }
 
-        w.WritePropertyName(Key_history);
+        w.Raw(",\"history\":"u8);
         Write_ImmutableArrayOfState(w, value.History);
     }
 
@@ -869,18 +833,19 @@ public static partial class GadgetJson
         return new global::Gadgets.Reported(Mode: a0, Previous: a1, History: a2);
     }
 
-    private static void Write_Replayed(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Replayed value)
+    private static void Write_Replayed(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Replayed value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Replayed(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Replayed(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Replayed value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Replayed(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Replayed value)
     {
-        w.WritePropertyName(Key_event);
+        w.Member("\"event\":"u8);
         WriteEvent(w, value.Event);
-        w.WritePropertyName(Key_events);
+        w.Raw(",\"events\":"u8);
         Write_ArrayOfEvent(w, value.Events);
     }
 
@@ -904,17 +869,20 @@ public static partial class GadgetJson
         return new global::Gadgets.Replayed(Event: a0, Events: a1);
     }
 
-    private static void Write_GadgetChecks(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetChecks value)
+    private static void Write_GadgetChecks(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetChecks value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_GadgetChecks(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_GadgetChecks(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetChecks value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_GadgetChecks(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetChecks value)
     {
-        w.WriteBoolean(Key_running, value.IsRunning);
-        w.WriteBoolean(Key_at_origin, value.AtOrigin);
+        w.Member("\"running\":"u8);
+        w.Boolean(value.IsRunning);
+        w.Raw(",\"at_origin\":"u8);
+        w.Boolean(value.AtOrigin);
     }
 
     private static global::Gadgets.GadgetChecks Read_GadgetChecks(ref global::System.Text.Json.Utf8JsonReader r, int tag)
@@ -937,15 +905,16 @@ public static partial class GadgetJson
         return new global::Gadgets.GadgetChecks(IsRunning: a0, AtOrigin: a1);
     }
 
-    private static void Write_SortedOfInt32(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Sorted<int> value)
+    private static void Write_SortedOfInt32(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Sorted<int> value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
-            w.WriteNumberValue(item);
+            w.Separator();
+            w.Number(item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::Gadgets.Sorted<int> Read_SortedOfInt32(ref global::System.Text.Json.Utf8JsonReader r)
@@ -990,11 +959,11 @@ public static partial class GadgetJson
 
     private static global::Gadgets.Color? Read_NullableColor(ref global::System.Text.Json.Utf8JsonReader r) => r.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : Read_Color(ref r);
 
-    private static global::System.Text.Json.JsonEncodedText Text_Color(global::Gadgets.Color value) => value switch
+    private static global::System.ReadOnlySpan<byte> Text_Color(global::Gadgets.Color value) => value switch
     {
-        global::Gadgets.Color.Red => Enum_Color_Red,
-        global::Gadgets.Color.Green => Enum_Color_Green,
-        global::Gadgets.Color.Blue => Enum_Color_Blue,
+        global::Gadgets.Color.Red => "\"Red\""u8,
+        global::Gadgets.Color.Green => "\"Green\""u8,
+        global::Gadgets.Color.Blue => "\"Blue\""u8,
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "Not a declared member of Color."),
     };
 
@@ -1019,15 +988,16 @@ public static partial class GadgetJson
         throw UnknownName(ref r, "Color");
     }
 
-    private static void Write_ArrayOfInt32(global::System.Text.Json.Utf8JsonWriter w, int[] value)
+    private static void Write_ArrayOfInt32(global::Peering.StateMachines.CompactJsonWriter w, int[] value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
-            w.WriteNumberValue(item);
+            w.Separator();
+            w.Number(item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static int[] Read_ArrayOfInt32(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1048,15 +1018,16 @@ public static partial class GadgetJson
         return items.ToArrayAndFree();
     }
 
-    private static void Write_ImmutableArrayOfString(global::System.Text.Json.Utf8JsonWriter w, global::System.Collections.Immutable.ImmutableArray<string> value)
+    private static void Write_ImmutableArrayOfString(global::Peering.StateMachines.CompactJsonWriter w, global::System.Collections.Immutable.ImmutableArray<string> value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
-            w.WriteStringValue(item);
+            w.Separator();
+            w.String(item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::System.Collections.Immutable.ImmutableArray<string> Read_ImmutableArrayOfString(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1077,15 +1048,16 @@ public static partial class GadgetJson
         return items.ToImmutableArrayAndFree();
     }
 
-    private static void Write_ArrayOfPoint(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Point[] value)
+    private static void Write_ArrayOfPoint(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Point[] value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
+            w.Separator();
             Write_Point(w, item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::Gadgets.Point[] Read_ArrayOfPoint(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1106,15 +1078,16 @@ public static partial class GadgetJson
         return items.ToArrayAndFree();
     }
 
-    private static void Write_ArrayOfArrayOfInt32(global::System.Text.Json.Utf8JsonWriter w, int[][] value)
+    private static void Write_ArrayOfArrayOfInt32(global::Peering.StateMachines.CompactJsonWriter w, int[][] value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
+            w.Separator();
             Write_ArrayOfInt32(w, item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static int[][] Read_ArrayOfArrayOfInt32(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1135,22 +1108,23 @@ public static partial class GadgetJson
         return items.ToArrayAndFree();
     }
 
-    private static void Write_ArrayOfNullableInt32(global::System.Text.Json.Utf8JsonWriter w, int?[] value)
+    private static void Write_ArrayOfNullableInt32(global::Peering.StateMachines.CompactJsonWriter w, int?[] value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
+            w.Separator();
             if (item is { } present)
             {
-                w.WriteNumberValue(present);
+                w.Number(present);
             }
             else
             {
-                w.WriteNullValue();
+                w.Null();
             }
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static int?[] Read_ArrayOfNullableInt32(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1171,15 +1145,16 @@ public static partial class GadgetJson
         return items.ToArrayAndFree();
     }
 
-    private static void Write_Bag(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Bag value)
+    private static void Write_Bag(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Bag value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
+            w.Separator();
             Write_Point(w, item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::Gadgets.Bag Read_Bag(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1212,15 +1187,16 @@ public static partial class GadgetJson
         }
     }
 
-    private static void Write_SortedOfUInt64(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Sorted<ulong> value)
+    private static void Write_SortedOfUInt64(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Sorted<ulong> value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
-            w.WriteNumberValue(item);
+            w.Separator();
+            w.Number(item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::Gadgets.Sorted<ulong> Read_SortedOfUInt64(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1253,15 +1229,16 @@ public static partial class GadgetJson
         }
     }
 
-    private static void Write_SortedOfColor(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.Sorted<global::Gadgets.Color> value)
+    private static void Write_SortedOfColor(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.Sorted<global::Gadgets.Color> value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
-            w.WriteStringValue(Text_Color(item));
+            w.Separator();
+            w.Raw(Text_Color(item));
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::Gadgets.Sorted<global::Gadgets.Color> Read_SortedOfColor(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1296,15 +1273,16 @@ public static partial class GadgetJson
 
     private static global::Gadgets.GadgetMode? Read_NullableState(ref global::System.Text.Json.Utf8JsonReader r) => r.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : Read_State(ref r);
 
-    private static void Write_ImmutableArrayOfState(global::System.Text.Json.Utf8JsonWriter w, global::System.Collections.Immutable.ImmutableArray<global::Gadgets.GadgetMode> value)
+    private static void Write_ImmutableArrayOfState(global::Peering.StateMachines.CompactJsonWriter w, global::System.Collections.Immutable.ImmutableArray<global::Gadgets.GadgetMode> value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
-            w.WriteStringValue(Text_State(item));
+            w.Separator();
+            w.Raw(Text_State(item));
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::System.Collections.Immutable.ImmutableArray<global::Gadgets.GadgetMode> Read_ImmutableArrayOfState(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1325,15 +1303,16 @@ public static partial class GadgetJson
         return items.ToImmutableArrayAndFree();
     }
 
-    private static void Write_ArrayOfEvent(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetEvent[] value)
+    private static void Write_ArrayOfEvent(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetEvent[] value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
+            w.Separator();
             WriteEvent(w, item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::Gadgets.GadgetEvent[] Read_ArrayOfEvent(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1354,15 +1333,16 @@ public static partial class GadgetJson
         return items.ToArrayAndFree();
     }
 
-    private static void Write_ArrayOfEffect(global::System.Text.Json.Utf8JsonWriter w, global::Gadgets.GadgetEffect[] value)
+    private static void Write_ArrayOfEffect(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetEffect[] value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
+            w.Separator();
             WriteEffect(w, item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::Gadgets.GadgetEffect[] Read_ArrayOfEffect(ref global::System.Text.Json.Utf8JsonReader r)
@@ -1383,10 +1363,10 @@ public static partial class GadgetJson
         return items.ToArrayAndFree();
     }
 
-    private static global::System.Text.Json.JsonEncodedText Text_State(global::Gadgets.GadgetMode value) => value switch
+    private static global::System.ReadOnlySpan<byte> Text_State(global::Gadgets.GadgetMode value) => value switch
     {
-        global::Gadgets.GadgetMode.Idle => State_Idle,
-        global::Gadgets.GadgetMode.Running => State_Running,
+        global::Gadgets.GadgetMode.Idle => "\"Idle\""u8,
+        global::Gadgets.GadgetMode.Running => "\"running\""u8,
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "Not a declared state."),
     };
 

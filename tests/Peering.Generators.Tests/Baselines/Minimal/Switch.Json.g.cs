@@ -4,33 +4,11 @@
 using static global::Peering.StateMachines.JsonWire;
 
 /// <summary>
-/// The JSON wire format of <see cref="Switch"/>: compact, keys in declared order, through the
-/// caller's <see cref="global::System.Text.Json.Utf8JsonWriter"/>; strict readers (docs/toolkit.md §2).
+/// The JSON wire format of <see cref="Switch"/>: compact, keys in declared order, into the
+/// caller's <see cref="global::Peering.StateMachines.CompactJsonWriter"/>; strict readers (docs/toolkit.md §2).
 /// </summary>
 internal static partial class SwitchJson
 {
-    private static readonly global::System.Text.Json.JsonEncodedText Key_type = global::System.Text.Json.JsonEncodedText.Encode("type");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_kind = global::System.Text.Json.JsonEncodedText.Encode("kind");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_step = global::System.Text.Json.JsonEncodedText.Encode("step");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_from_state = global::System.Text.Json.JsonEncodedText.Encode("from_state");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_to_state = global::System.Text.Json.JsonEncodedText.Encode("to_state");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_event = global::System.Text.Json.JsonEncodedText.Encode("event");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_before = global::System.Text.Json.JsonEncodedText.Encode("before");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_before_checks = global::System.Text.Json.JsonEncodedText.Encode("before_checks");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_after = global::System.Text.Json.JsonEncodedText.Encode("after");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_after_checks = global::System.Text.Json.JsonEncodedText.Encode("after_checks");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_effects = global::System.Text.Json.JsonEncodedText.Encode("effects");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_seed = global::System.Text.Json.JsonEncodedText.Encode("seed");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_events = global::System.Text.Json.JsonEncodedText.Encode("events");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_state = global::System.Text.Json.JsonEncodedText.Encode("state");
-    private static readonly global::System.Text.Json.JsonEncodedText Key_to = global::System.Text.Json.JsonEncodedText.Encode("to");
-
-    private static readonly global::System.Text.Json.JsonEncodedText EventTag_Toggle = global::System.Text.Json.JsonEncodedText.Encode("Toggle");
-    private static readonly global::System.Text.Json.JsonEncodedText EffectTag_Clicked = global::System.Text.Json.JsonEncodedText.Encode("Clicked");
-    private static readonly global::System.Text.Json.JsonEncodedText State_Off = global::System.Text.Json.JsonEncodedText.Encode("Off");
-    private static readonly global::System.Text.Json.JsonEncodedText State_On = global::System.Text.Json.JsonEncodedText.Encode("On");
-    private static readonly global::System.Text.Json.JsonEncodedText Kind_step = global::System.Text.Json.JsonEncodedText.Encode("step");
-    private static readonly global::System.Text.Json.JsonEncodedText Kind_summary = global::System.Text.Json.JsonEncodedText.Encode("summary");
     private static readonly byte[][] Keys_TraceStep = ["step"u8.ToArray(), "from_state"u8.ToArray(), "to_state"u8.ToArray(), "event"u8.ToArray(), "before"u8.ToArray(), "before_checks"u8.ToArray(), "after"u8.ToArray(), "after_checks"u8.ToArray(), "effects"u8.ToArray()];
     private static readonly byte[][] Keys_TraceSummary = ["seed"u8.ToArray(), "events"u8.ToArray()];
     private static readonly byte[][] Keys_SwitchSnapshot = ["state"u8.ToArray()];
@@ -39,15 +17,14 @@ internal static partial class SwitchJson
     private static readonly byte[][] Keys_SwitchChecks = [];
 
     /// <summary>Writes <paramref name="value"/> as a JSON object whose first key is its <c>"type"</c> tag.</summary>
-    public static void WriteEvent(global::System.Text.Json.Utf8JsonWriter w, global::SwitchEvent value)
+    public static void WriteEvent(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchEvent value)
     {
         switch (value)
         {
             case global::Toggle v:
-                w.WriteStartObject();
-                w.WriteString(Key_type, EventTag_Toggle);
+                w.Raw("{\"type\":\"Toggle\""u8);
                 WriteMembers_Toggle(w, v);
-                w.WriteEndObject();
+                w.Raw("}"u8);
                 return;
             default:
                 throw UnknownCase(value, "event");
@@ -55,15 +32,14 @@ internal static partial class SwitchJson
     }
 
     /// <summary>Writes <paramref name="value"/> as a JSON object whose first key is its <c>"type"</c> tag.</summary>
-    public static void WriteEffect(global::System.Text.Json.Utf8JsonWriter w, global::SwitchEffect value)
+    public static void WriteEffect(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchEffect value)
     {
         switch (value)
         {
             case global::Clicked v:
-                w.WriteStartObject();
-                w.WriteString(Key_type, EffectTag_Clicked);
+                w.Raw("{\"type\":\"Clicked\""u8);
                 WriteMembers_Clicked(w, v);
-                w.WriteEndObject();
+                w.Raw("}"u8);
                 return;
             default:
                 throw UnknownCase(value, "effect");
@@ -71,10 +47,10 @@ internal static partial class SwitchJson
     }
 
     /// <summary>Writes the snapshot <paramref name="value"/> as a JSON object, keys in declared order.</summary>
-    public static void WriteSnapshot(global::System.Text.Json.Utf8JsonWriter w, global::SwitchSnapshot value) => Write_SwitchSnapshot(w, value);
+    public static void WriteSnapshot(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchSnapshot value) => Write_SwitchSnapshot(w, value);
 
     /// <summary>Writes the checks object: one boolean per [Check], keys in declaration order.</summary>
-    public static void WriteChecks(global::System.Text.Json.Utf8JsonWriter w, global::SwitchChecks value) => Write_SwitchChecks(w, value);
+    public static void WriteChecks(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchChecks value) => Write_SwitchChecks(w, value);
 
     /// <summary>
     /// Reads an object tagged by its <c>"type"</c> key (anywhere in the object; first is fastest). The reader
@@ -239,31 +215,32 @@ internal static partial class SwitchJson
     /// Writes one step line of a trace (TRACE-SCHEMA.md §3.1): <c>kind</c>, <c>step</c>, <c>from_state</c>,
     /// <c>to_state</c>, <c>event</c>, <c>before</c>, <c>before_checks</c>, <c>after</c>, <c>after_checks</c>, <c>effects</c>.
     /// </summary>
-    public static void WriteTraceStep(global::System.Text.Json.Utf8JsonWriter w, long step, global::SwitchState from, global::SwitchState to, global::SwitchEvent ev, global::SwitchSnapshot before, global::SwitchChecks beforeChecks, global::SwitchSnapshot after, global::SwitchChecks afterChecks, global::System.ReadOnlySpan<global::SwitchEffect> effects)
+    public static void WriteTraceStep(global::Peering.StateMachines.CompactJsonWriter w, long step, global::SwitchState from, global::SwitchState to, global::SwitchEvent ev, global::SwitchSnapshot before, global::SwitchChecks beforeChecks, global::SwitchSnapshot after, global::SwitchChecks afterChecks, global::System.ReadOnlySpan<global::SwitchEffect> effects)
     {
-        w.WriteStartObject();
-        w.WriteString(Key_kind, Kind_step);
-        w.WriteNumber(Key_step, step);
-        w.WriteString(Key_from_state, Text_State(from));
-        w.WriteString(Key_to_state, Text_State(to));
-        w.WritePropertyName(Key_event);
+        w.Raw("{\"kind\":\"step\",\"step\":"u8);
+        w.Number(step);
+        w.Raw(",\"from_state\":"u8);
+        w.Raw(Text_State(from));
+        w.Raw(",\"to_state\":"u8);
+        w.Raw(Text_State(to));
+        w.Raw(",\"event\":"u8);
         WriteEvent(w, ev);
-        w.WritePropertyName(Key_before);
+        w.Raw(",\"before\":"u8);
         Write_SwitchSnapshot(w, before);
-        w.WritePropertyName(Key_before_checks);
+        w.Raw(",\"before_checks\":"u8);
         Write_SwitchChecks(w, beforeChecks);
-        w.WritePropertyName(Key_after);
+        w.Raw(",\"after\":"u8);
         Write_SwitchSnapshot(w, after);
-        w.WritePropertyName(Key_after_checks);
+        w.Raw(",\"after_checks\":"u8);
         Write_SwitchChecks(w, afterChecks);
-        w.WriteStartArray(Key_effects);
+        w.Raw(",\"effects\":["u8);
         foreach (var effect in effects)
         {
+            w.Separator();
             WriteEffect(w, effect);
         }
 
-        w.WriteEndArray();
-        w.WriteEndObject();
+        w.Raw("]}"u8);
     }
 
     /// <summary>
@@ -271,41 +248,42 @@ internal static partial class SwitchJson
     /// trace is encoded once (a step's <c>after</c> is the next step's <c>before</c>). They are copied as they
     /// are, without validation.
     /// </summary>
-    public static void WriteTraceStep(global::System.Text.Json.Utf8JsonWriter w, long step, global::SwitchState from, global::SwitchState to, global::SwitchEvent ev, global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson, global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<global::SwitchEffect> effects)
+    public static void WriteTraceStep(global::Peering.StateMachines.CompactJsonWriter w, long step, global::SwitchState from, global::SwitchState to, global::SwitchEvent ev, global::System.ReadOnlySpan<byte> beforeJson, global::System.ReadOnlySpan<byte> beforeChecksJson, global::System.ReadOnlySpan<byte> afterJson, global::System.ReadOnlySpan<byte> afterChecksJson, global::System.ReadOnlySpan<global::SwitchEffect> effects)
     {
-        w.WriteStartObject();
-        w.WriteString(Key_kind, Kind_step);
-        w.WriteNumber(Key_step, step);
-        w.WriteString(Key_from_state, Text_State(from));
-        w.WriteString(Key_to_state, Text_State(to));
-        w.WritePropertyName(Key_event);
+        w.Raw("{\"kind\":\"step\",\"step\":"u8);
+        w.Number(step);
+        w.Raw(",\"from_state\":"u8);
+        w.Raw(Text_State(from));
+        w.Raw(",\"to_state\":"u8);
+        w.Raw(Text_State(to));
+        w.Raw(",\"event\":"u8);
         WriteEvent(w, ev);
-        w.WritePropertyName(Key_before);
-        w.WriteRawValue(beforeJson, skipInputValidation: true);
-        w.WritePropertyName(Key_before_checks);
-        w.WriteRawValue(beforeChecksJson, skipInputValidation: true);
-        w.WritePropertyName(Key_after);
-        w.WriteRawValue(afterJson, skipInputValidation: true);
-        w.WritePropertyName(Key_after_checks);
-        w.WriteRawValue(afterChecksJson, skipInputValidation: true);
-        w.WriteStartArray(Key_effects);
+        w.Raw(",\"before\":"u8);
+        w.Raw(beforeJson);
+        w.Raw(",\"before_checks\":"u8);
+        w.Raw(beforeChecksJson);
+        w.Raw(",\"after\":"u8);
+        w.Raw(afterJson);
+        w.Raw(",\"after_checks\":"u8);
+        w.Raw(afterChecksJson);
+        w.Raw(",\"effects\":["u8);
         foreach (var effect in effects)
         {
+            w.Separator();
             WriteEffect(w, effect);
         }
 
-        w.WriteEndArray();
-        w.WriteEndObject();
+        w.Raw("]}"u8);
     }
 
     /// <summary>Writes the summary line closing a trace: <c>{"kind":"summary","seed":…,"events":…}</c>.</summary>
-    public static void WriteTraceSummary(global::System.Text.Json.Utf8JsonWriter w, ulong seed, long events)
+    public static void WriteTraceSummary(global::Peering.StateMachines.CompactJsonWriter w, ulong seed, long events)
     {
-        w.WriteStartObject();
-        w.WriteString(Key_kind, Kind_summary);
-        w.WriteNumber(Key_seed, seed);
-        w.WriteNumber(Key_events, events);
-        w.WriteEndObject();
+        w.Raw("{\"kind\":\"summary\",\"seed\":"u8);
+        w.Number(seed);
+        w.Raw(",\"events\":"u8);
+        w.Number(events);
+        w.Raw("}"u8);
     }
 
     /// <summary>
@@ -433,16 +411,18 @@ internal static partial class SwitchJson
         return new global::Peering.StateMachines.TraceSummary(a0, a1);
     }
 
-    private static void Write_SwitchSnapshot(global::System.Text.Json.Utf8JsonWriter w, global::SwitchSnapshot value)
+    private static void Write_SwitchSnapshot(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchSnapshot value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_SwitchSnapshot(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_SwitchSnapshot(global::System.Text.Json.Utf8JsonWriter w, global::SwitchSnapshot value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_SwitchSnapshot(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchSnapshot value)
     {
-        w.WriteString(Key_state, Text_State(value.State));
+        w.Member("\"state\":"u8);
+        w.Raw(Text_State(value.State));
     }
 
     private static global::SwitchSnapshot Read_SwitchSnapshot(ref global::System.Text.Json.Utf8JsonReader r, int tag)
@@ -463,14 +443,15 @@ internal static partial class SwitchJson
         return new global::SwitchSnapshot(State: a0);
     }
 
-    private static void Write_Toggle(global::System.Text.Json.Utf8JsonWriter w, global::Toggle value)
+    private static void Write_Toggle(global::Peering.StateMachines.CompactJsonWriter w, global::Toggle value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Toggle(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Toggle(global::System.Text.Json.Utf8JsonWriter w, global::Toggle value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Toggle(global::Peering.StateMachines.CompactJsonWriter w, global::Toggle value)
     {
     }
 
@@ -486,16 +467,18 @@ internal static partial class SwitchJson
         return new global::Toggle();
     }
 
-    private static void Write_Clicked(global::System.Text.Json.Utf8JsonWriter w, global::Clicked value)
+    private static void Write_Clicked(global::Peering.StateMachines.CompactJsonWriter w, global::Clicked value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_Clicked(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_Clicked(global::System.Text.Json.Utf8JsonWriter w, global::Clicked value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_Clicked(global::Peering.StateMachines.CompactJsonWriter w, global::Clicked value)
     {
-        w.WriteString(Key_to, Text_State(value.To));
+        w.Member("\"to\":"u8);
+        w.Raw(Text_State(value.To));
     }
 
     private static global::Clicked Read_Clicked(ref global::System.Text.Json.Utf8JsonReader r, int tag)
@@ -516,14 +499,15 @@ internal static partial class SwitchJson
         return new global::Clicked(To: a0);
     }
 
-    private static void Write_SwitchChecks(global::System.Text.Json.Utf8JsonWriter w, global::SwitchChecks value)
+    private static void Write_SwitchChecks(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchChecks value)
     {
-        w.WriteStartObject();
+        w.Raw("{"u8);
         WriteMembers_SwitchChecks(w, value);
-        w.WriteEndObject();
+        w.Raw("}"u8);
     }
 
-    private static void WriteMembers_SwitchChecks(global::System.Text.Json.Utf8JsonWriter w, global::SwitchChecks value)
+    /// <summary>The members, each after a comma unless the object has nothing before it (a union case's tag comes first).</summary>
+    private static void WriteMembers_SwitchChecks(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchChecks value)
     {
     }
 
@@ -539,15 +523,16 @@ internal static partial class SwitchJson
         return new global::SwitchChecks();
     }
 
-    private static void Write_ArrayOfEffect(global::System.Text.Json.Utf8JsonWriter w, global::SwitchEffect[] value)
+    private static void Write_ArrayOfEffect(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchEffect[] value)
     {
-        w.WriteStartArray();
+        w.Raw("["u8);
         foreach (var item in value)
         {
+            w.Separator();
             WriteEffect(w, item);
         }
 
-        w.WriteEndArray();
+        w.Raw("]"u8);
     }
 
     private static global::SwitchEffect[] Read_ArrayOfEffect(ref global::System.Text.Json.Utf8JsonReader r)
@@ -568,10 +553,10 @@ internal static partial class SwitchJson
         return items.ToArrayAndFree();
     }
 
-    private static global::System.Text.Json.JsonEncodedText Text_State(global::SwitchState value) => value switch
+    private static global::System.ReadOnlySpan<byte> Text_State(global::SwitchState value) => value switch
     {
-        global::SwitchState.Off => State_Off,
-        global::SwitchState.On => State_On,
+        global::SwitchState.Off => "\"Off\""u8,
+        global::SwitchState.On => "\"On\""u8,
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "Not a declared state."),
     };
 
