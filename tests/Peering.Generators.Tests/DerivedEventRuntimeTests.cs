@@ -1,7 +1,3 @@
-using System.Runtime.Loader;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-
 namespace Peering.Generators.Tests;
 
 /// <summary>
@@ -60,16 +56,7 @@ public sealed class DerivedEventRuntimeTests
     [Fact]
     public void Each_event_reaches_its_own_handler_index_and_tag()
     {
-        var compilation = References.Compilation(Machine);
-        var driver = CSharpGeneratorDriver.Create([new StateMachineGenerator().AsSourceGenerator()], parseOptions: References.ParseOptions);
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-        Assert.Empty(generatorDiagnostics);
-        using var stream = new MemoryStream();
-        var result = output.Emit(stream);
-        Assert.True(result.Success, string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
-        stream.Position = 0;
-        var harness = new AssemblyLoadContext("kin", isCollectible: true).LoadFromStream(stream).GetType("Kin.Harness")!;
+        var harness = References.Load("kin", Machine).GetType("Kin.Harness")!;
         var text = (string)harness.GetMethod("Run")!.Invoke(null, null)!;
 
         // Child: index 1, tag "kid", canonical index 01 then x 1 -> 02, y 2 -> 04.

@@ -51,4 +51,21 @@ internal static class References
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Test{i}.cs")),
             All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    /// <summary>
+    /// Runs the generator over <paramref name="sources"/>, compiles the result (no generator diagnostic, no
+    /// error, no warning) and loads it into a collectible context named <paramref name="name"/>.
+    /// </summary>
+    public static System.Reflection.Assembly Load(string name, params string[] sources)
+    {
+        var driver = CSharpGeneratorDriver.Create([new StateMachineGenerator().AsSourceGenerator()], parseOptions: ParseOptions);
+        driver.RunGeneratorsAndUpdateCompilation(Compilation(sources), out var output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        using var stream = new MemoryStream();
+        var result = output.Emit(stream);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
+        stream.Position = 0;
+        return new System.Runtime.Loader.AssemblyLoadContext(name, isCollectible: true).LoadFromStream(stream);
+    }
 }
