@@ -346,9 +346,9 @@ public static class BenchCommand
 
     private static string Self() => Environment.ProcessPath!;
 
-    // `dotnet peering.dll` when run through the host.
+    // `dotnet peering.dll` when run through the host; the native (Native AOT) binary runs itself.
     private static string[] SelfArgs() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [typeof(BenchCommand).Assembly.Location] : [];
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [Path.Combine(AppContext.BaseDirectory, "peering.dll")] : [];
 
     /// <summary>
     /// Runs <paramref name="program"/> (null: this tool) with <paramref name="args"/>; its standard output is
