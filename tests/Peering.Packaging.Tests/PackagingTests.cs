@@ -39,6 +39,17 @@ public sealed class PackedPackages : IDisposable
                 throw new InvalidOperationException("packing failed: " + result.Describe());
             }
         }
+
+        // The tool's RID-specific packages: the framework-dependent fallback, and the Native AOT build.
+        foreach (var rid in new[] { "any", "linux-x64" })
+        {
+            var result = Dotnet.Run(RepoRoot, NuGetPackages, TimeSpan.FromMinutes(15),
+                "pack", "src/Peering.Cli", "-r", rid, "-c", Configuration, "-o", Packages, "-nodeReuse:false", "-p:UseSharedCompilation=false", "-tl:off", "-v:m");
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"packing the {rid} tool failed: " + result.Describe());
+            }
+        }
     }
 
     /// <summary>The repository root.</summary>
@@ -92,7 +103,7 @@ public sealed class PackedPackages : IDisposable
 }
 
 /// <summary>The packages as a user gets them: their contents, the tool installed from the folder, and a fresh consumer project.</summary>
-public sealed class PackagingTests(PackedPackages packed) : IClassFixture<PackedPackages>
+public sealed partial class PackagingTests(PackedPackages packed) : IClassFixture<PackedPackages>
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
 
@@ -156,19 +167,39 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
         Assert.DoesNotContain("Analyzers", excluded, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// The tool as RID-specific packages: <c>Peering.Cli</c> names <c>Peering.Cli.linux-x64</c> (the Native
+    /// AOT executable, no assemblies) and <c>Peering.Cli.any</c> (the framework-dependent tool).
+    /// </summary>
     [Fact]
-    public void Pack_makes_the_tool_package()
+    public void Pack_makes_the_tool_packages()
     {
-        var (tool, meta) = Open(packed.Package("Peering.Cli"));
+        var (pointer, meta) = Open(packed.Package("Peering.Cli"));
         AssertCommonMetadata("Peering.Cli", meta);
         Assert.Equal("DotnetTool", meta.Descendants().Single(e => e.Name.LocalName == "packageType").Attribute("name")?.Value);
-        Assert.Contains("tools/net10.0/any/peering.dll", tool);
-        Assert.Contains("tools/net10.0/any/Peering.Reducer.dll", tool);
-        using var zip = ZipFile.OpenRead(packed.Package("Peering.Cli"));
-        using var settings = zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
-        var command = XDocument.Load(settings).Descendants("Command").Single();
-        Assert.Equal("peering", command.Attribute("Name")?.Value);
-        Assert.Equal("peering.dll", command.Attribute("EntryPoint")?.Value);
+        Assert.DoesNotContain(pointer, f => f.EndsWith(".dll", StringComparison.Ordinal));
+        var settings = Settings(packed.Package("Peering.Cli"), "tools/any/any/DotnetToolSettings.xml");
+        Assert.Equal("peering", settings.Descendants("Command").Single().Attribute("Name")?.Value);
+        Assert.Equal(
+            ["linux-x64 Peering.Cli.linux-x64", "any Peering.Cli.any"],
+            settings.Descendants("RuntimeIdentifierPackage").Select(p => $"{p.Attribute("RuntimeIdentifier")?.Value} {p.Attribute("Id")?.Value}"));
+
+        var (portable, _) = Open(packed.Package("Peering.Cli.any"));
+        Assert.Contains("tools/net10.0/any/peering.dll", portable);
+        Assert.Contains("tools/net10.0/any/Peering.Reducer.dll", portable);
+        Assert.Equal("peering.dll", Settings(packed.Package("Peering.Cli.any"), "tools/net10.0/any/DotnetToolSettings.xml").Descendants("Command").Single().Attribute("EntryPoint")?.Value);
+
+        var (native, _) = Open(packed.Package("Peering.Cli.linux-x64"));
+        Assert.Contains("tools/any/linux-x64/peering", native);
+        Assert.DoesNotContain(native, f => f.EndsWith(".dll", StringComparison.Ordinal));
+        Assert.Equal("peering", Settings(packed.Package("Peering.Cli.linux-x64"), "tools/any/linux-x64/DotnetToolSettings.xml").Descendants("Command").Single().Attribute("EntryPoint")?.Value);
+    }
+
+    private static XDocument Settings(string package, string entry)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var settings = zip.GetEntry(entry)?.Open() ?? throw new InvalidOperationException($"{package} has no {entry}");
+        return XDocument.Load(settings);
     }
 
     [Fact]
@@ -180,6 +211,13 @@ public sealed class PackagingTests(PackedPackages packed) : IClassFixture<Packed
         Assert.True(install.ExitCode == 0, install.Describe());
         var peering = Path.Combine(tools, OperatingSystem.IsWindows() ? "peering.exe" : "peering");
         Assert.True(File.Exists(peering), $"no {peering} after install:\n{install.Output}");
+        if (OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        {
+            // On linux-x64 the command is the native executable of Peering.Cli.linux-x64, not an apphost beside assemblies.
+            var target = File.ResolveLinkTarget(peering, returnFinalTarget: true)?.FullName ?? peering;
+            Assert.Contains("peering.cli.linux-x64", target, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(target)!, "*.dll"));
+        }
 
         var version = Dotnet.RunProcess(peering, packed.Root, packed.NuGetPackages, TimeSpan.FromMinutes(1), "--version");
         Assert.True(version.ExitCode == 0, version.Describe());
