@@ -70,6 +70,7 @@ internal sealed class JsonEmitter
         EmitPublicReaders();
         EmitParsers();
         EmitTrace();
+        EmitCompactSnapshotReader();
 
         foreach (var record in _c.Records)
         {
@@ -344,6 +345,85 @@ internal sealed class JsonEmitter
             },
             locals => $"new {TraceSummary}({string.Join(", ", locals)})",
             "kind");
+    }
+
+    /// <summary>
+    /// <c>TryReadCompactSnapshot</c>, for the strict compact reader of step lines (M.Trace.g.cs): the
+    /// <c>after</c> of a line member by member against the <c>before</c>'s bytes. A member whose bytes are the
+    /// before's is the before's value, which was read from those same bytes one step earlier (reading is a
+    /// function of the bytes); any other member is read. Only a snapshot none of whose members may be omitted
+    /// has a fixed member layout; for any other the method declines and the whole after is read.
+    /// </summary>
+    private void EmitCompactSnapshotReader()
+    {
+        var snapshot = _c.RecordsByType.TryGetValue(_m.SnapshotType, out var s) ? s : null;
+        W.Block($$"""
+            /// <summary>
+            /// Reads the after snapshot at the cursor, in the compact form, reusing each member of <paramref name="before"/>
+            /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False, with
+            /// the cursor where it was, when the after or the before is not in that form member for member.
+            /// </summary>
+            private static bool TryReadCompactSnapshot(ref {{Runtime}}.CompactLine c, {{ByteSpan}} beforeJson, {{_m.SnapshotType}} before, out {{_m.SnapshotType}} after)
+            {
+                after = default!;
+            """);
+        W.Indent();
+        if (snapshot is null || snapshot.Members.Count == 0 || snapshot.Members.Any(m => m.Type.Kind == WireKind.Nullable))
+        {
+            W.Line("// A member may be omitted (or there is none): no fixed layout to follow.");
+            W.Line("return false;");
+            W.Close();
+            W.Line();
+            return;
+        }
+
+        W.Block("""
+            var start = c.Position;
+            var b = 0;
+            bool same;
+            """);
+        var locals = new List<string>();
+        for (var i = 0; i < snapshot.Members.Count; i++)
+        {
+            var member = snapshot.Members[i];
+            var local = "a" + i;
+            locals.Add(local);
+            W.Block($$"""
+
+                if (!c.Member({{_c.Run(i == 0 ? "{" : ",", member.Key, ":")}}, beforeJson, ref b, out same))
+                {
+                    c.Seek(start);
+                    return false;
+                }
+
+                {{member.Type.TypeName}} {{local}};
+                if (same)
+                {
+                    {{local}} = before.{{EmitContext.Escape(member.PropertyName)}};
+                }
+                else
+                {
+                    var r = c.Reader();
+                    {{local}} = {{_c.ReadJson(member.Type)}};
+                    c.Advance(r);
+                }
+                """);
+        }
+
+        var construct = $"new {snapshot.TypeName}({string.Join(", ", snapshot.Members.Select((m, i) => EmitContext.Escape(m.ParameterName) + ": " + locals[i]))})";
+        W.Block($$"""
+
+            if (b != beforeJson.Length - 1 || beforeJson[b] != (byte)'}' || !c.Literal("}"u8))
+            {
+                c.Seek(start);
+                return false;
+            }
+
+            after = {{construct}};
+            return true;
+            """);
+        W.Close();
+        W.Line();
     }
 
     /// <summary>

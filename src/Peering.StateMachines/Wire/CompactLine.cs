@@ -97,6 +97,110 @@ public ref struct CompactLine
     /// <summary>Moves the cursor <paramref name="count"/> bytes on (past a value matched as bytes).</summary>
     public void Skip(int count) => Position += count;
 
+    /// <summary>Puts the cursor back at <paramref name="position"/> (a match given up).</summary>
+    public void Seek(int position) => Position = position;
+
+    /// <summary>
+    /// Matches the key run <paramref name="key"/> at the cursor and at <paramref name="priorAt"/> in
+    /// <paramref name="prior"/> (an object of the same type in the same compact form), and moves
+    /// <paramref name="priorAt"/> past the prior's value. <paramref name="same"/>: the value at the cursor has
+    /// the prior value's bytes, and the cursor is moved past it; otherwise the cursor is on the value, to be
+    /// read. False when either side does not have the key there (the prior's value is unreadable included).
+    /// </summary>
+    public bool Member(ReadOnlySpan<byte> key, ReadOnlySpan<byte> prior, ref int priorAt, out bool same)
+    {
+        same = false;
+        if (!prior[priorAt..].StartsWith(key) || !Literal(key))
+        {
+            return false;
+        }
+
+        var start = priorAt + key.Length;
+        var end = ValueEnd(prior, start);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        priorAt = end;
+        var value = prior[start..end];
+        var rest = Rest;
+
+        // A value is self-delimiting but for a number or literal, which the next byte ends.
+        if (rest.StartsWith(value) && rest.Length > value.Length && rest[value.Length] is (byte)',' or (byte)'}' or (byte)']')
+        {
+            Position += value.Length;
+            same = true;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Where the compact JSON value starting at <paramref name="at"/> ends (the index after it): past its
+    /// closing quote or bracket, or at the comma or bracket ending a number or literal; -1 when the text ends first.
+    /// </summary>
+    public static int ValueEnd(ReadOnlySpan<byte> json, int at)
+    {
+        var depth = 0;
+        for (var i = at; i < json.Length;)
+        {
+            switch (json[i])
+            {
+                case (byte)'"':
+                    for (i++; ; i++)
+                    {
+                        if (i >= json.Length)
+                        {
+                            return -1;
+                        }
+
+                        if (json[i] == (byte)'\\')
+                        {
+                            i++;
+                        }
+                        else if (json[i] == (byte)'"')
+                        {
+                            break;
+                        }
+                    }
+
+                    i++;
+                    if (depth == 0)
+                    {
+                        return i;
+                    }
+
+                    break;
+                case (byte)'{' or (byte)'[':
+                    depth++;
+                    i++;
+                    break;
+                case (byte)'}' or (byte)']':
+                    if (depth == 0)
+                    {
+                        return i;
+                    }
+
+                    depth--;
+                    i++;
+                    if (depth == 0)
+                    {
+                        return i;
+                    }
+
+                    break;
+                case (byte)',' when depth == 0:
+                    return i;
+                default:
+                    i++;
+                    break;
+            }
+        }
+
+        return depth == 0 ? json.Length : -1;
+    }
+
     /// <summary>Whether the cursor is at the end of the line; otherwise says there is text after the step object.</summary>
     public bool End()
     {

@@ -437,6 +437,100 @@ public static partial class GadgetJson
         return new global::Peering.StateMachines.TraceSummary(a0, a1);
     }
 
+    /// <summary>
+    /// Reads the after snapshot at the cursor, in the compact form, reusing each member of <paramref name="before"/>
+    /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False, with
+    /// the cursor where it was, when the after or the before is not in that form member for member.
+    /// </summary>
+    private static bool TryReadCompactSnapshot(ref global::Peering.StateMachines.CompactLine c, global::System.ReadOnlySpan<byte> beforeJson, global::Gadgets.GadgetSnapshot before, out global::Gadgets.GadgetSnapshot after)
+    {
+        after = default!;
+        var start = c.Position;
+        var b = 0;
+        bool same;
+
+        if (!c.Member("{\"mode\":"u8, beforeJson, ref b, out same))
+        {
+            c.Seek(start);
+            return false;
+        }
+
+        global::Gadgets.GadgetMode a0;
+        if (same)
+        {
+            a0 = before.Mode;
+        }
+        else
+        {
+            var r = c.Reader();
+            a0 = Read_State(ref r);
+            c.Advance(r);
+        }
+
+        if (!c.Member(",\"count\":"u8, beforeJson, ref b, out same))
+        {
+            c.Seek(start);
+            return false;
+        }
+
+        int a1;
+        if (same)
+        {
+            a1 = before.Count;
+        }
+        else
+        {
+            var r = c.Reader();
+            a1 = ReadInt32(ref r);
+            c.Advance(r);
+        }
+
+        if (!c.Member(",\"cursor\":"u8, beforeJson, ref b, out same))
+        {
+            c.Seek(start);
+            return false;
+        }
+
+        global::Gadgets.Point a2;
+        if (same)
+        {
+            a2 = before.Cursor;
+        }
+        else
+        {
+            var r = c.Reader();
+            a2 = Read_Point(ref r, TagNone);
+            c.Advance(r);
+        }
+
+        if (!c.Member(",\"marks\":"u8, beforeJson, ref b, out same))
+        {
+            c.Seek(start);
+            return false;
+        }
+
+        global::Gadgets.Sorted<int> a3;
+        if (same)
+        {
+            a3 = before.Marks;
+        }
+        else
+        {
+            var r = c.Reader();
+            a3 = Read_SortedOfInt32(ref r);
+            c.Advance(r);
+        }
+
+        if (b != beforeJson.Length - 1 || beforeJson[b] != (byte)'}' || !c.Literal("}"u8))
+        {
+            c.Seek(start);
+            return false;
+        }
+
+        after = new global::Gadgets.GadgetSnapshot(Mode: a0, Count: a1, Cursor: a2, Marks: a3);
+        return true;
+    }
+
     private static void Write_GadgetSnapshot(global::Peering.StateMachines.CompactJsonWriter w, global::Gadgets.GadgetSnapshot value)
     {
         w.Raw("{"u8);

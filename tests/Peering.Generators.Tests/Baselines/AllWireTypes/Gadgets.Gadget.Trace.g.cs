@@ -97,7 +97,9 @@ partial class GadgetJson
     /// produces (TRACE-SCHEMA.md §2-3: keys in order, no whitespace) whose <c>before</c> is byte for byte
     /// <paramref name="beforeJson"/>, the encoding of <paramref name="before"/>; values go through the
     /// generated readers. An <c>after</c> identical to <paramref name="beforeJson"/> reads as <paramref name="before"/>
-    /// (reading is a function of the bytes). False, with <paramref name="problem"/>, for anything else.
+    /// (reading is a function of the bytes), and so does each member of it whose bytes are the before's
+    /// (<c>TryReadCompactSnapshot</c>): <paramref name="before"/> must be what was read from <paramref name="beforeJson"/>.
+    /// False, with <paramref name="problem"/>, for anything else.
     /// </summary>
     public static bool TryReadCompactStep(
         global::System.ReadOnlySpan<byte> line, global::System.ReadOnlySpan<byte> beforeJson, global::Gadgets.GadgetSnapshot before,
@@ -141,7 +143,7 @@ partial class GadgetJson
                 after = before;
                 c.Skip(beforeJson.Length);
             }
-            else
+            else if (!TryReadCompactSnapshot(ref c, beforeJson, before, out after))
             {
                 r = c.Reader();
                 after = ReadSnapshot(ref r);

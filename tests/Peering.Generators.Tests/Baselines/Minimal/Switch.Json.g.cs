@@ -411,6 +411,46 @@ internal static partial class SwitchJson
         return new global::Peering.StateMachines.TraceSummary(a0, a1);
     }
 
+    /// <summary>
+    /// Reads the after snapshot at the cursor, in the compact form, reusing each member of <paramref name="before"/>
+    /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False, with
+    /// the cursor where it was, when the after or the before is not in that form member for member.
+    /// </summary>
+    private static bool TryReadCompactSnapshot(ref global::Peering.StateMachines.CompactLine c, global::System.ReadOnlySpan<byte> beforeJson, global::SwitchSnapshot before, out global::SwitchSnapshot after)
+    {
+        after = default!;
+        var start = c.Position;
+        var b = 0;
+        bool same;
+
+        if (!c.Member("{\"state\":"u8, beforeJson, ref b, out same))
+        {
+            c.Seek(start);
+            return false;
+        }
+
+        global::SwitchState a0;
+        if (same)
+        {
+            a0 = before.State;
+        }
+        else
+        {
+            var r = c.Reader();
+            a0 = Read_State(ref r);
+            c.Advance(r);
+        }
+
+        if (b != beforeJson.Length - 1 || beforeJson[b] != (byte)'}' || !c.Literal("}"u8))
+        {
+            c.Seek(start);
+            return false;
+        }
+
+        after = new global::SwitchSnapshot(State: a0);
+        return true;
+    }
+
     private static void Write_SwitchSnapshot(global::Peering.StateMachines.CompactJsonWriter w, global::SwitchSnapshot value)
     {
         w.Raw("{"u8);
