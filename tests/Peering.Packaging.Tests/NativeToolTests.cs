@@ -13,11 +13,7 @@ public sealed partial class PackagingTests
     [NativeToolFact]
     public void The_native_tool_replays_the_reference_corpus_and_rewrites_it_byte_for_byte()
     {
-        var tools = Path.Combine(packed.Root, "native-tools");
-        var install = Dotnet.Run(packed.Root, packed.NuGetPackages, BuildTimeout,
-            "tool", "install", "--tool-path", tools, "--add-source", packed.Packages, "Peering.Cli", "--version", packed.Version);
-        Assert.True(install.ExitCode == 0, install.Describe());
-        var peering = Path.Combine(tools, "peering");
+        var peering = InstallTool("native-tools");
         var conformance = NativeToolFactAttribute.Conformance!;
 
         var replay = Dotnet.RunProcess(peering, packed.Root, packed.NuGetPackages, TimeSpan.FromMinutes(5), "replay", conformance);

@@ -202,15 +202,22 @@ public sealed partial class PackagingTests(PackedPackages packed) : IClassFixtur
         return XDocument.Load(settings);
     }
 
-    [Fact]
-    public void The_tool_installs_from_the_local_folder_and_runs()
+    /// <summary>Installs the tool from the local folder into <paramref name="name"/> under the root; the command's path.</summary>
+    private string InstallTool(string name)
     {
-        var tools = Path.Combine(packed.Root, "tools");
+        var tools = Path.Combine(packed.Root, name);
         var install = Dotnet.Run(packed.Root, packed.NuGetPackages, BuildTimeout,
             "tool", "install", "--tool-path", tools, "--add-source", packed.Packages, "Peering.Cli", "--version", packed.Version);
         Assert.True(install.ExitCode == 0, install.Describe());
         var peering = Path.Combine(tools, OperatingSystem.IsWindows() ? "peering.exe" : "peering");
         Assert.True(File.Exists(peering), $"no {peering} after install:\n{install.Output}");
+        return peering;
+    }
+
+    [Fact]
+    public void The_tool_installs_from_the_local_folder_and_runs()
+    {
+        var peering = InstallTool("tools");
         if (OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64)
         {
             // On linux-x64 the command is the native executable of Peering.Cli.linux-x64, not an apphost beside assemblies.
