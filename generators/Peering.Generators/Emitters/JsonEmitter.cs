@@ -360,8 +360,8 @@ internal sealed class JsonEmitter
         W.Block($$"""
             /// <summary>
             /// Reads the after snapshot at the cursor, in the compact form, reusing each member of <paramref name="before"/>
-            /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False, with
-            /// the cursor where it was, when the after or the before is not in that form member for member.
+            /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False when the
+            /// after or the before is not in that form member for member; the caller then puts the cursor back.
             /// </summary>
             private static bool TryReadCompactSnapshot(ref {{Runtime}}.CompactLine c, {{ByteSpan}} beforeJson, {{_m.SnapshotType}} before, out {{_m.SnapshotType}} after)
             {
@@ -378,7 +378,6 @@ internal sealed class JsonEmitter
         }
 
         W.Block("""
-            var start = c.Position;
             var b = 0;
             bool same;
             """);
@@ -392,7 +391,6 @@ internal sealed class JsonEmitter
 
                 if (!c.Member({{_c.Run(i == 0 ? "{" : ",", member.Key, ":")}}, beforeJson, ref b, out same))
                 {
-                    c.Seek(start);
                     return false;
                 }
 
@@ -415,7 +413,6 @@ internal sealed class JsonEmitter
 
             if (b != beforeJson.Length - 1 || beforeJson[b] != (byte)'}' || !c.Literal("}"u8))
             {
-                c.Seek(start);
                 return false;
             }
 

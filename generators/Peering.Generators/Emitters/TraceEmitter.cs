@@ -155,6 +155,7 @@ internal static class TraceEmitter
                         }
                         else if (!TryReadCompactSnapshot(ref c, beforeJson, before, out after))
                         {
+                            c.Seek(afterStart);
                             r = c.Reader();
                             after = ReadSnapshot(ref r);
                             c.Advance(r);

@@ -83,6 +83,27 @@ public class CompactReaderTests
     }
 
     [CorpusFact]
+    public void An_after_whose_keys_are_out_of_order_is_read_whole_from_its_start()
+    {
+        var trace = ReferenceCorpus.Traces().First();
+        var line = Lines(trace).First();
+        var first = (TraceStep<PgState, PgEvent, PgSnapshot, PeeringMachineChecks, PgEffect>)PeeringMachineJson.ParseTraceLine(line);
+        var beforeJson = CompactJsonWriter.Encode(w => PeeringMachineJson.WriteSnapshot(w, first.Before));
+        var text = Encoding.UTF8.GetString(line);
+
+        // Swap the after's pgid and whoami members: still a valid snapshot, no longer the declared layout.
+        var after = text.IndexOf(",\"after\":", StringComparison.Ordinal);
+        var pgid = text.IndexOf(",\"pgid\":", after, StringComparison.Ordinal);
+        var whoami = text.IndexOf(",\"whoami\":", after, StringComparison.Ordinal);
+        var epoch = text.IndexOf(",\"epoch\":", after, StringComparison.Ordinal);
+        Assert.True(after > 0 && pgid < whoami && whoami < epoch);
+        var swapped = text[..pgid] + text[whoami..epoch] + text[pgid..whoami] + text[epoch..];
+
+        Assert.True(PeeringMachineJson.TryReadCompactStep(Encoding.UTF8.GetBytes(swapped), beforeJson, first.Before, out var step, out var problem), problem);
+        Assert.Equal(first.After, step.After);
+    }
+
+    [CorpusFact]
     public void A_changed_member_that_does_not_read_is_refused()
     {
         var trace = ReferenceCorpus.Traces().First();

@@ -439,19 +439,17 @@ public static partial class GadgetJson
 
     /// <summary>
     /// Reads the after snapshot at the cursor, in the compact form, reusing each member of <paramref name="before"/>
-    /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False, with
-    /// the cursor where it was, when the after or the before is not in that form member for member.
+    /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False when the
+    /// after or the before is not in that form member for member; the caller then puts the cursor back.
     /// </summary>
     private static bool TryReadCompactSnapshot(ref global::Peering.StateMachines.CompactLine c, global::System.ReadOnlySpan<byte> beforeJson, global::Gadgets.GadgetSnapshot before, out global::Gadgets.GadgetSnapshot after)
     {
         after = default!;
-        var start = c.Position;
         var b = 0;
         bool same;
 
         if (!c.Member("{\"mode\":"u8, beforeJson, ref b, out same))
         {
-            c.Seek(start);
             return false;
         }
 
@@ -469,7 +467,6 @@ public static partial class GadgetJson
 
         if (!c.Member(",\"count\":"u8, beforeJson, ref b, out same))
         {
-            c.Seek(start);
             return false;
         }
 
@@ -487,7 +484,6 @@ public static partial class GadgetJson
 
         if (!c.Member(",\"cursor\":"u8, beforeJson, ref b, out same))
         {
-            c.Seek(start);
             return false;
         }
 
@@ -505,7 +501,6 @@ public static partial class GadgetJson
 
         if (!c.Member(",\"marks\":"u8, beforeJson, ref b, out same))
         {
-            c.Seek(start);
             return false;
         }
 
@@ -523,7 +518,6 @@ public static partial class GadgetJson
 
         if (b != beforeJson.Length - 1 || beforeJson[b] != (byte)'}' || !c.Literal("}"u8))
         {
-            c.Seek(start);
             return false;
         }
 

@@ -145,6 +145,7 @@ partial class GadgetJson
             }
             else if (!TryReadCompactSnapshot(ref c, beforeJson, before, out after))
             {
+                c.Seek(afterStart);
                 r = c.Reader();
                 after = ReadSnapshot(ref r);
                 c.Advance(r);

@@ -413,19 +413,17 @@ internal static partial class SwitchJson
 
     /// <summary>
     /// Reads the after snapshot at the cursor, in the compact form, reusing each member of <paramref name="before"/>
-    /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False, with
-    /// the cursor where it was, when the after or the before is not in that form member for member.
+    /// whose bytes in <paramref name="beforeJson"/> (its encoding, in the same form) are the after's. False when the
+    /// after or the before is not in that form member for member; the caller then puts the cursor back.
     /// </summary>
     private static bool TryReadCompactSnapshot(ref global::Peering.StateMachines.CompactLine c, global::System.ReadOnlySpan<byte> beforeJson, global::SwitchSnapshot before, out global::SwitchSnapshot after)
     {
         after = default!;
-        var start = c.Position;
         var b = 0;
         bool same;
 
         if (!c.Member("{\"state\":"u8, beforeJson, ref b, out same))
         {
-            c.Seek(start);
             return false;
         }
 
@@ -443,7 +441,6 @@ internal static partial class SwitchJson
 
         if (b != beforeJson.Length - 1 || beforeJson[b] != (byte)'}' || !c.Literal("}"u8))
         {
-            c.Seek(start);
             return false;
         }
 

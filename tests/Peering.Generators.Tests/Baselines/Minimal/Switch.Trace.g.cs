@@ -143,6 +143,7 @@ partial class SwitchJson
             }
             else if (!TryReadCompactSnapshot(ref c, beforeJson, before, out after))
             {
+                c.Seek(afterStart);
                 r = c.Reader();
                 after = ReadSnapshot(ref r);
                 c.Advance(r);
