@@ -114,9 +114,9 @@ public sealed record ToolEnvironment(
             {
                 stream.Write(buffer);
             }
-            catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException or ObjectDisposedException)
+            catch (Exception x) when (PendingFile.IsWriteError(x) || x is ObjectDisposedException)
             {
-                throw new OutputException($"cannot write standard output: {Reason(x)}", x);
+                throw new OutputException($"cannot write standard output: {PendingFile.Reason(x)}", x);
             }
         }
 
@@ -131,9 +131,9 @@ public sealed record ToolEnvironment(
             {
                 action(_stream);
             }
-            catch (Exception x) when (x is IOException or UnauthorizedAccessException or NotSupportedException or ObjectDisposedException)
+            catch (Exception x) when (PendingFile.IsWriteError(x) || x is ObjectDisposedException)
             {
-                throw new OutputException($"cannot write standard output: {Reason(x)}", x);
+                throw new OutputException($"cannot write standard output: {PendingFile.Reason(x)}", x);
             }
         }
 
@@ -165,14 +165,12 @@ public sealed record ToolEnvironment(
                 direct.Dispose();
                 return _stream = System.Console.OpenStandardOutput();
             }
-            catch (Exception x) when (x is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            catch (Exception x) when (PendingFile.IsWriteError(x))
             {
-                throw new OutputException($"cannot write standard output: {Reason(x)}", x);
+                throw new OutputException($"cannot write standard output: {PendingFile.Reason(x)}", x);
             }
         }
 
-        // "Access to the path is denied" is how .NET says EBADF; the inner error is the system's.
-        private static string Reason(Exception x) => x.InnerException is IOException inner ? inner.Message : x.Message;
     }
 
     // A captured standard output outlives the command that writes it and disposes its stream.

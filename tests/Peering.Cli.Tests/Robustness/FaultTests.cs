@@ -198,6 +198,17 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(["old.jsonl", "t.jsonl"], LeftInDirectory());
     }
 
+    [PosixFact]
+    public void A_file_size_limit_on_standard_output_is_exit_4_and_one_line()
+    {
+        // Standard output redirected to a regular file is written through the console stream, whose EFBIG is
+        // the same ArgumentException an output file gets: the same reason, no internal error.
+        var run = Shell("generate --events 5000 > out.jsonl", limitKb: 8);
+        Assert.Equal(ExitCodes.Output, run.ExitCode);
+        Assert.Equal("peering: cannot write standard output: File too large (the file-size limit, ulimit -f)", run.ErrorLines[^1]);
+        OneLineNoStackTrace(run);
+    }
+
     [Theory]
     [InlineData(new[] { "replay", "--json", "x" }, "peering: unknown option '--json' (a file of that name is ./--json)")]
     [InlineData(new[] { "generate", "--events", "-5" }, "peering: --events -5: must be at least 0")]
