@@ -136,14 +136,6 @@ public sealed class CompactJsonWriter
         Byte((byte)'"');
     }
 
-    /// <summary>Writes a pre-encoded string value, quoted.</summary>
-    public void String(JsonEncodedText value)
-    {
-        Byte((byte)'"');
-        Raw(value.EncodedUtf8Bytes);
-        Byte((byte)'"');
-    }
-
     private static bool IsPlain(string value)
     {
         foreach (var c in value)
