@@ -105,6 +105,23 @@ public sealed class RuntimeTests
     }
 
     [Fact]
+    public void One_byte_values_and_booleans_grow_the_buffer_past_its_capacity()
+    {
+        // One-byte values take the inlined path, which must still grow the buffer when it is full.
+        var w = new CanonicalWriter(1);
+        var expected = new List<byte>();
+        for (var i = 0; i < 100; i++)
+        {
+            w.WriteUInt64((ulong)(i % 128));
+            w.WriteBoolean(i % 2 == 0);
+            w.WriteInt64(-1);
+            expected.AddRange([(byte)(i % 128), (byte)(i % 2 == 0 ? 1 : 0), 1]);
+        }
+
+        Assert.Equal(expected.ToArray(), w.Written.ToArray());
+    }
+
+    [Fact]
     public void Reset_keeps_writing_from_the_start_and_the_buffer_grows()
     {
         var w = new CanonicalWriter(1);

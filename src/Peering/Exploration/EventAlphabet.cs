@@ -15,10 +15,14 @@ public sealed class EventAlphabet
     // [pool size][whoami]: the acting lists RandomActing can draw that whoami leads.
     private readonly ValueList<int>[][][] _primaryLists;
 
+    // [whoami]: every other OSD, ascending.
+    private readonly int[][] _others;
+
     /// <summary>The alphabet of <paramref name="world"/>.</summary>
     public EventAlphabet(ExplorationWorld world)
     {
         World = world;
+        _others = [.. Enumerable.Range(0, world.Osds).Select(w => Enumerable.Range(0, world.Osds).Where(x => x != w).ToArray())];
 
         // RandomActing (GENERATOR.md §6.1) draws 1..min(num_osds, pool_size) distinct OSDs in any order.
         _primaryLists = new ValueList<int>[4][][];
@@ -32,8 +36,14 @@ public sealed class EventAlphabet
     /// <summary>The world.</summary>
     public ExplorationWorld World { get; }
 
+    // Kinds of every (profile, state), built once: the alphabet of every snapshot starts with them.
+    private static readonly IReadOnlyList<Type>[][] KindTables =
+        [.. new[] { Profile.LeanCore, Profile.Full }.Select(p => Enum.GetValues<PgState>().Select(s => KindsOf(p, s)).ToArray())];
+
     /// <summary>The event kinds generated in <paramref name="state"/>, in the order of the profile's table.</summary>
-    public static IReadOnlyList<Type> Kinds(Profile profile, PgState state) => profile == Profile.LeanCore
+    public static IReadOnlyList<Type> Kinds(Profile profile, PgState state) => KindTables[profile == Profile.LeanCore ? 0 : 1][(int)state];
+
+    private static IReadOnlyList<Type> KindsOf(Profile profile, PgState state) => profile == Profile.LeanCore
         ? state switch
         {
             PgState.GetPeerInfo => [typeof(PeerInfoReceived), typeof(PeerQueryTimeout), typeof(AdvanceMap)],
@@ -128,7 +138,7 @@ public sealed class EventAlphabet
     }
 
     // OtherOsd(): every OSD but whoami (the generator's fallback to whoami after 20 equal draws is left out).
-    private IEnumerable<int> Others(PgSnapshot s) => Enumerable.Range(0, World.Osds).Where(x => x != s.Whoami);
+    private int[] Others(PgSnapshot s) => _others[s.Whoami];
 
     private static uint StaleEpoch(PgSnapshot s) => s.LastPeeringReset > 1 ? s.LastPeeringReset - 1 : 0;
 
@@ -155,7 +165,7 @@ public sealed class EventAlphabet
 
         var w = s.Whoami;
         var maxSize = Math.Min(World.Osds, s.PoolSize);
-        var others = Others(s).ToArray();
+        var others = Others(s);
         var lists = new List<(ValueList<int> Osds, ValueList<int> Prior)>();
         foreach (var osds in _primaryLists[Math.Clamp(s.PoolSize, 1, 3)][w])
         {
@@ -215,7 +225,7 @@ public sealed class EventAlphabet
             }
         }
 
-        var first = Others(s).First();
+        var first = Others(s)[0];
         events.Add(new PeerInfoReceived(first, Report(first, default, ReportedLes(s)), StaleEpoch(s)));
     }
 
@@ -277,7 +287,7 @@ public sealed class EventAlphabet
     /// </summary>
     private void Activations(PgSnapshot s, List<PgEvent> events)
     {
-        var senders = s.Acting.Primary >= 0 ? [s.Acting.Primary] : Others(s).ToArray();
+        var senders = s.Acting.Primary >= 0 ? [s.Acting.Primary] : Others(s);
         var added = new HashSet<PgEvent>();
         foreach (var from in senders)
         {
