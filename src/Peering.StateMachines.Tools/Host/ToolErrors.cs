@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Peering.StateMachines.Tools;
@@ -58,17 +59,23 @@ internal static class ToolErrors
 /// SIGINT, SIGTERM and SIGHUP: the first one cancels the running command, which stops as Ctrl-C
 /// stops it (summary so far, failures on disk, partial outputs removed), and the exit code is
 /// 128 + the signal (130, 143, 129); a second one ends the process at once, and so does the end of
-/// <see cref="Grace"/> for a command that cannot stop sooner.
+/// <see cref="Grace"/> for a command that cannot stop sooner. A signal within <see cref="Repeat"/> of
+/// the first is the same request delivered twice, not a second one: `timeout` signals both the
+/// command and its process group, and a terminal's Ctrl-C reaches every process of the group.
 /// </summary>
 public sealed class ToolSignals : IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _signal;
+    private long _firstAt;
     private Timer? _grace;
 
     /// <summary>How long a command has to stop cleanly after the first signal.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(20);
+
+    /// <summary>How soon after the first a signal is taken for the same one delivered again.</summary>
+    public static readonly TimeSpan Repeat = TimeSpan.FromMilliseconds(500);
 
     private ToolSignals()
     {
@@ -95,11 +102,16 @@ public sealed class ToolSignals : IDisposable
                 signals._registrations.Add(PosixSignalRegistration.Create(signal, context =>
                 {
                     // The first signal is the command's to handle; a second one takes the default action.
-                    if (Interlocked.CompareExchange(ref signals._signal, number, 0) == 0)
+                    if (Interlocked.CompareExchange(ref signals._firstAt, Stopwatch.GetTimestamp(), 0) == 0)
                     {
                         context.Cancel = true;
+                        signals._signal = number;
                         signals._grace = new Timer(_ => Environment.Exit(signals.ExitCode), null, Grace, Timeout.InfiniteTimeSpan);
                         signals._cts.Cancel();
+                    }
+                    else if (Stopwatch.GetElapsedTime(Volatile.Read(ref signals._firstAt)) < Repeat)
+                    {
+                        context.Cancel = true;
                     }
                 }));
             }

@@ -349,6 +349,19 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(["explore.json"], LeftInDirectory());
     }
 
+    // `timeout` signals the command, then its process group, and so the command itself once more a
+    // moment later: one request, which must not count as the second signal that ends the process at once.
+    [PosixFact]
+    public async Task A_signal_delivered_twice_in_a_moment_still_stops_an_exploration_with_its_report_written()
+    {
+        var json = Path.Combine(_files.Directory, "explore.json");
+        var (exit, stdout) = await Signalled(["explore", "--depth", "12", "--json", json], "explore: ", 2, "SIGINT", again: TimeSpan.FromMilliseconds(5));
+        Assert.Equal(130, exit);
+        Assert.Contains("result: INTERRUPTED", stdout);
+        Assert.Equal("interrupted", JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.GetProperty("status").GetString());
+        Assert.Equal(["explore.json"], LeftInDirectory());
+    }
+
     // A container's memory limit reaches .NET as a heap hard limit (cgroups: 75% of the limit), as this one does.
     [Theory]
     [InlineData("0x8000000")]
@@ -366,8 +379,8 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(["explore.json"], LeftInDirectory());
     }
 
-    // Starts peering, waits for its first line (the command is running, its handlers in place), sends the signal; the exit code and standard output.
-    private static async Task<(int Exit, string Stdout)> Signalled(string[] args, string header, int signal, string name)
+    // Starts peering, waits for its first line (the command is running, its handlers in place), sends the signal (and again after a delay, if one is given); the exit code and standard output.
+    private static async Task<(int Exit, string Stdout)> Signalled(string[] args, string header, int signal, string name, TimeSpan? again = null)
     {
         using var process = PeeringProcess.Start(args);
         var stderr = process.StandardError.ReadToEndAsync();
@@ -376,6 +389,12 @@ public sealed class FaultTests : IDisposable
         var rest = process.StandardOutput.ReadToEndAsync();
         Thread.Sleep(300);
         Assert.Equal(0, Kill(process.Id, signal));
+        if (again is { } delay)
+        {
+            Thread.Sleep(delay);
+            _ = Kill(process.Id, signal);
+        }
+
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), $"peering {args[0]} did not stop after {name}");
         await stderr;
         return (process.ExitCode, first + "\n" + await rest);
