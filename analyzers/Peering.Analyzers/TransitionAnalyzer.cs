@@ -342,6 +342,12 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        if (model.Restores.Contains(method))
+        {
+            CheckRestoreCall(context, invocation, method, model);
+            return;
+        }
+
         if (model.Handlers.ContainsKey(method))
         {
             var where = NestedFunction(invocation) is { } inFunction ? "called in " + inFunction
@@ -387,6 +393,24 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    /// <summary>
+    /// PSM105 through a [Restore] method: it assigns State as a constructor does, so only this machine's
+    /// constructors may call it on this machine; anywhere else it would be a move no declaration checks.
+    /// </summary>
+    private static void CheckRestoreCall(OperationAnalysisContext context, IInvocationOperation invocation, IMethodSymbol method, MachineModel model)
+    {
+        var where = NestedFunction(invocation) is { } nested ? "called in " + nested
+            : !FlowGraph.IsOnThisMachine(invocation) ? "called on another instance"
+            : context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } c
+                && SymbolEqualityComparer.Default.Equals(c.ContainingType?.OriginalDefinition, model.Machine) ? null
+            : "called in " + Describe(context.ContainingSymbol);
+        if (where is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.StateAssigned, invocation.Syntax.GetLocation(), "by the [Restore] method '" + method.Name + "' " + where));
+        }
+    }
+
     /// <summary>PSM104 and PSM106: a transition, procedure or handler turned into a delegate escapes the check.</summary>
     private static void CheckMethodReference(OperationAnalysisContext context, Func<INamedTypeSymbol?, MachineModel?> modelOf)
     {
@@ -410,6 +434,13 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        if (model.Restores.Contains(method))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.StateAssigned, reference.Syntax.GetLocation(), "by the [Restore] method '" + method.Name + "' used as a delegate"));
+            return;
+        }
+
         if (model.Handlers.ContainsKey(method))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerCalled, reference.Syntax.GetLocation(), method.Name, "used as a delegate"));
@@ -424,7 +455,7 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
             "used as a delegate"));
     }
 
-    /// <summary>PSM105: <c>State</c> written outside the transition method and this machine's own constructors.</summary>
+    /// <summary>PSM105: <c>State</c> written outside the transition method, this machine's own constructors and its [Restore] method.</summary>
     private static void CheckStateWrite(OperationAnalysisContext context, Func<INamedTypeSymbol?, MachineModel?> modelOf)
     {
         var reference = (IPropertyReferenceOperation)context.Operation;
@@ -448,7 +479,7 @@ public sealed class TransitionAnalyzer : DiagnosticAnalyzer
         }
         else if (context.ContainingSymbol is IMethodSymbol m
             && SymbolEqualityComparer.Default.Equals(m.ContainingType?.OriginalDefinition, model.Machine)
-            && ((m.MethodKind == MethodKind.Constructor && onThis)
+            && (((m.MethodKind == MethodKind.Constructor || model.Restores.Contains(KnownTypes.Normalize(m))) && onThis)
                 || (model.Transitions.TryGetValue(KnownTypes.Normalize(m), out var ordinal) && ordinal >= 0)))
         {
             where = null; // a valid transition method's body is checked by PSM108

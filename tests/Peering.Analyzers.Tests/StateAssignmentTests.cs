@@ -50,6 +50,35 @@ public class StateAssignmentTests
         Verify.Diagnostic("PSM105").WithLocation(4).WithArguments("on another instance in 'Make'"));
 
     [Fact]
+    public Task Assignment_in_the_restore_method_called_from_a_constructor_does_not_fire() => Verify.Analyzer(Machine("""
+            public Door() { }
+            public Door(Snap s) => Restore(s);
+            public Door(Snap s, int copies) { this.Restore(s); }
+            [Restore] private void Restore(Snap s) { State = DoorState.Opened; }
+            [Handler] private void On(Push e) { }
+        """), States);
+
+    [Fact]
+    public Task The_restore_method_anywhere_but_this_machine_s_constructors_fires() => Verify.Analyzer(Machine("""
+            public Door() { }
+            public Door(Snap s) { Action reset = () => {|#0:Restore(s)|}; }
+            [Restore] private void Restore(Snap s) { State = DoorState.Opened; {|#1:Restore(s)|}; }
+            [Handler] private void On(Push e) { {|#2:Restore(new Snap(DoorState.Closed))|}; }
+            private void Copy(Door other) { {|#3:other.Restore(new Snap(DoorState.Closed))|}; }
+            private Action<Snap> Later() => {|#4:Restore|};
+            private static void Outside(Door d) { {|#5:d.Restore(new Snap(DoorState.Closed))|}; }
+            [Restore] private void Other(Snap s) { this.State = DoorState.Closed; {|#7:new Door().State|} = DoorState.Opened; }
+        """), States,
+        Verify.Diagnostic("PSM105").WithLocation(0).WithArguments("by the [Restore] method 'Restore' called in a lambda"),
+        Verify.Diagnostic("PSM105").WithLocation(1).WithArguments("by the [Restore] method 'Restore' called in 'Restore'"),
+        Verify.Diagnostic("PSM105").WithLocation(2).WithArguments("by the [Restore] method 'Restore' called in 'On'"),
+        Verify.Diagnostic("PSM105").WithLocation(3).WithArguments("by the [Restore] method 'Restore' called on another instance"),
+        Verify.Diagnostic("PSM105").WithLocation(4).WithArguments("by the [Restore] method 'Restore' used as a delegate"),
+        Verify.Diagnostic("PSM105").WithLocation(5).WithArguments("by the [Restore] method 'Restore' called on another instance"),
+        // Its own writes are allowed on this machine only.
+        Verify.Diagnostic("PSM105").WithLocation(7).WithArguments("on another instance in 'Other'"));
+
+    [Fact]
     public Task State_property_of_a_non_machine_does_not_fire() => Verify.Analyzer(Machine("""
             [Handler] private void On(Push e) { }
         """) + """

@@ -77,6 +77,12 @@ public class ConformanceTests
             Assert.Equal(step.Effects, result.Effects);
             Assert.Equal(step.AfterChecks, PeeringMachine.EvaluateChecks(result.After));
 
+            // The pure step without effects (explore's) on the same thread's machine: the same after, states and moves.
+            var after = PeeringMachine.Step(cursor, step.Event, out var from, out var to, out var moves);
+            Assert.Equal(step.After, after);
+            Assert.Equal((step.FromState, step.ToState), (from, to));
+            Assert.Equal(result.Moves, moves.ToArray());
+
             // I1-I8 hold on every produced snapshot; the traced image_invariant adds the blob-metadata item.
             var invariants = PeeringMachine.EvaluateInvariants(result.After);
             Assert.True(invariants.AllHold, $"line {line.Line}: {string.Join(", ", invariants.Violations())}");

@@ -303,6 +303,41 @@ public sealed class DiagnosticTests
         Expect(DiagnosticDescriptors.BadTransitionMethod, 0, "M", "the [Transition] method 'Go' is static; it must be an instance method"));
 
     [Fact]
+    public Task PSM013_step_methods_of_the_wrong_shape() => Run(
+        With("[Handler] private void On(B e) => Go(MState.S1);", """
+            [Handler] private void On(B e) => Go(MState.S1);
+                [Accepts] private void {|#0:Takes|}(E e) { }
+                [Apply] private void {|#1:Apply|}(A e) { }
+                [Restore] private void {|#2:Restore|}(E e) { }
+                [Restore] private static void {|#3:RestoreStatic|}(N s) { }
+                [Restore] private bool {|#4:RestoreBool|}(N s) => true;
+            """),
+        Expect(DiagnosticDescriptors.BadStepMethod, 0, "Takes", "an [Accepts] method must be an instance method 'bool M(E e)'"),
+        Expect(DiagnosticDescriptors.BadStepMethod, 1, "Apply", "an [Apply] method must be an instance method 'void M(E e)'"),
+        Expect(DiagnosticDescriptors.BadStepMethod, 2, "Restore", "a [Restore] method must be an instance method 'void M(N s)'"),
+        Expect(DiagnosticDescriptors.BadStepMethod, 3, "RestoreStatic", "a [Restore] method must be an instance method 'void M(N s)'"),
+        Expect(DiagnosticDescriptors.BadStepMethod, 4, "RestoreBool", "a [Restore] method must be an instance method 'void M(N s)'"));
+
+    [Fact]
+    public Task PSM013_two_restore_methods() => Run(
+        With("[Handler] private void On(B e) => Go(MState.S1);", """
+            [Handler] private void On(B e) => Go(MState.S1);
+                [Restore] private void Restore(N s) => State = s.State;
+                [Restore] private void {|#0:Again|}(N s) => State = s.State;
+            """),
+        Expect(DiagnosticDescriptors.BadStepMethod, 0, "Again", "machine 'M' already has the [Restore] method 'Restore'"));
+
+    [Fact]
+    public Task A_machine_restored_in_place_builds_clean() => BuildsClean(
+        With("[Handler] private void On(B e) => Go(MState.S1);", """
+            [Handler] private void On(B e) => Go(MState.S1);
+                public M() { }
+                public M(N s) => Restore(s);
+                [Restore] private void Restore(N s) => State = s.State;
+                [SnapshotFactory] public N Snapshot() => new(State);
+            """));
+
+    [Fact]
     public Task PSM012_concrete_subtype_of_the_event_base_without_event() => Run(
         With("[Event] public sealed record B : E;", "[Event] public sealed record B : E;\npublic sealed record {|#0:Stray|}(int Y) : E;\npublic abstract record Middle : E;\npublic sealed record {|#1:Deep|} : Middle;"),
         Expect(DiagnosticDescriptors.UndispatchableEvent, 0, "Stray", "M", "is not an [Event], so Dispatch has no decision for it"),

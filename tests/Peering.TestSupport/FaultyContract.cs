@@ -202,6 +202,19 @@ public readonly struct FaultyContract<TFault> : IMachineContract<FaultySession, 
     }
 
     /// <inheritdoc/>
+    public static PgSnapshot Step(PgSnapshot before, PgEvent e, out PgState from, out PgState to, out ReadOnlySpan<SingleMove> moves)
+    {
+        var after = PeeringMachine.Step(before, e, out from, out to, out moves);
+        if (!TFault.InPureStep || TFault.Corrupt(before, e, after) is not { } corrupted)
+        {
+            return after;
+        }
+
+        FaultCounter<TFault>.Fire();
+        return new PeeringMachine(corrupted).TakeSnapshot();
+    }
+
+    /// <inheritdoc/>
     public static PeeringMachineChecks EvaluateChecks(PgSnapshot snapshot) => PeeringMachine.EvaluateChecks(snapshot);
 
     /// <inheritdoc/>

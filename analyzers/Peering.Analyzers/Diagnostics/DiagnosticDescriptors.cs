@@ -102,7 +102,7 @@ public static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "Only the machine's [Transition] method and its constructors may assign State, so that every move goes through a checked transition.");
+        description: "Only the machine's [Transition] method and its constructors may assign State, so that every move goes through a checked transition. A [Restore] method restores the machine as a constructor does: it may assign State, and only the machine's constructors may call it.");
 
     /// <summary>{0} the handler's name, {1} where, e.g. "called in 'Helper'" or "used as a delegate".</summary>
     public static readonly DiagnosticDescriptor HandlerCalled = new(

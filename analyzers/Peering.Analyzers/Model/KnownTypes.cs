@@ -13,7 +13,8 @@ internal sealed class KnownTypes
         INamedTypeSymbol? continues,
         INamedTypeSymbol? handler,
         INamedTypeSymbol? procedure,
-        INamedTypeSymbol? transition)
+        INamedTypeSymbol? transition,
+        INamedTypeSymbol? restore)
     {
         StateMachine = stateMachine;
         State = state;
@@ -23,6 +24,7 @@ internal sealed class KnownTypes
         Handler = handler;
         Procedure = procedure;
         Transition = transition;
+        Restore = restore;
     }
 
     public INamedTypeSymbol StateMachine { get; }
@@ -41,6 +43,8 @@ internal sealed class KnownTypes
 
     public INamedTypeSymbol? Transition { get; }
 
+    public INamedTypeSymbol? Restore { get; }
+
     /// <summary>Null when the compilation does not reference the attribute library.</summary>
     public static KnownTypes? Create(Compilation compilation)
     {
@@ -58,7 +62,8 @@ internal sealed class KnownTypes
             compilation.GetTypeByMetadataName("Peering.StateMachines.ContinuesAttribute"),
             compilation.GetTypeByMetadataName("Peering.StateMachines.HandlerAttribute"),
             compilation.GetTypeByMetadataName("Peering.StateMachines.ProcedureAttribute"),
-            compilation.GetTypeByMetadataName("Peering.StateMachines.TransitionAttribute"));
+            compilation.GetTypeByMetadataName("Peering.StateMachines.TransitionAttribute"),
+            compilation.GetTypeByMetadataName("Peering.StateMachines.RestoreAttribute"));
     }
 
     public static bool Is(INamedTypeSymbol? attributeClass, INamedTypeSymbol? expected) =>

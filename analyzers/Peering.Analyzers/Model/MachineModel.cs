@@ -79,6 +79,7 @@ internal sealed class MachineModel
         Dictionary<IMethodSymbol, int> transitions,
         Dictionary<IMethodSymbol, Bits> procedures,
         Dictionary<IMethodSymbol, ITypeSymbol?> handlers,
+        HashSet<IMethodSymbol> restores,
         IPropertySymbol? stateProperty)
     {
         Machine = machine;
@@ -89,6 +90,7 @@ internal sealed class MachineModel
         Transitions = transitions;
         Procedures = procedures;
         Handlers = handlers;
+        Restores = restores;
         var names = new string[states.Length];
         for (var i = 0; i < states.Length; i++)
         {
@@ -138,6 +140,9 @@ internal sealed class MachineModel
 
     /// <summary>[Handler] methods and their event type (null without a parameter).</summary>
     public Dictionary<IMethodSymbol, ITypeSymbol?> Handlers { get; }
+
+    /// <summary>[Restore] instance methods: they may assign State, as constructors do, and only constructors may call them.</summary>
+    public HashSet<IMethodSymbol> Restores { get; }
 
     public static MachineModel? Create(INamedTypeSymbol machine, KnownTypes known)
     {
@@ -241,6 +246,7 @@ internal sealed class MachineModel
         var transitions = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
         var procedures = new Dictionary<IMethodSymbol, Bits>(SymbolEqualityComparer.Default);
         var handlers = new Dictionary<IMethodSymbol, ITypeSymbol?>(SymbolEqualityComparer.Default);
+        var restores = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
         foreach (var member in machine.GetMembers())
         {
             if (member is not IMethodSymbol method)
@@ -269,6 +275,10 @@ internal sealed class MachineModel
                 {
                     handlers[method] = method.Parameters.Length > 0 ? method.Parameters[0].Type : null;
                 }
+                else if (KnownTypes.Is(a.AttributeClass, known.Restore) && !method.IsStatic && method.MethodKind == MethodKind.Ordinary)
+                {
+                    restores.Add(method);
+                }
             }
         }
 
@@ -282,7 +292,7 @@ internal sealed class MachineModel
             }
         }
 
-        return new MachineModel(machine, states.ToImmutable(), stateEnum, constants, transitions, procedures, handlers, stateProperty);
+        return new MachineModel(machine, states.ToImmutable(), stateEnum, constants, transitions, procedures, handlers, restores, stateProperty);
     }
 
     /// <summary>
@@ -327,9 +337,9 @@ internal sealed class MachineModel
         }
     }
 
-    /// <summary>A transition, procedure or handler of this machine: calling it may move the machine.</summary>
+    /// <summary>A transition, procedure, handler or [Restore] method of this machine: calling it may move the machine.</summary>
     public bool IsStepOrHandler(IMethodSymbol method) =>
-        Transitions.ContainsKey(method) || Procedures.ContainsKey(method) || Handlers.ContainsKey(method);
+        Transitions.ContainsKey(method) || Procedures.ContainsKey(method) || Handlers.ContainsKey(method) || Restores.Contains(method);
 
     /// <summary>The states that handle <paramref name="event"/>, each with its targets and (first) attribute.</summary>
     public HandlesDecl?[] EntryDeclarations(ITypeSymbol? @event)

@@ -135,6 +135,10 @@ internal static class ContractEmitter
                 public static {{Runtime}}.StepResult<{{m.StateEnumTypeName}}, {{m.EffectBase}}, {{m.SnapshotType}}> Step({{m.SnapshotType}} before, {{m.EventBase}} e) => {{m.TypeName}}.Step(before, e);
 
                 /// <inheritdoc/>
+                public static {{m.SnapshotType}} Step({{m.SnapshotType}} before, {{m.EventBase}} e, out {{m.StateEnumTypeName}} from, out {{m.StateEnumTypeName}} to, out global::System.ReadOnlySpan<{{Runtime}}.SingleMove> moves)
+                    => {{m.TypeName}}.Step(before, e, out from, out to, out moves);
+
+                /// <inheritdoc/>
                 public static {{m.ChecksTypeName}} EvaluateChecks({{m.SnapshotType}} snapshot) => {{m.TypeName}}.EvaluateChecks(snapshot);
 
                 /// <inheritdoc/>

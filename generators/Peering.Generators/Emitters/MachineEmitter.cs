@@ -224,15 +224,17 @@ internal static class MachineEmitter
         }
 
         var dropped = m.Step.Accepts is null ? "" : "; for a dropped event the result's after is <paramref name=\"before\"/> itself";
+        var result = $"{Runtime}.StepResult<{m.StateEnumTypeName}, {m.EffectBase}, {m.SnapshotType}>";
+        EmitRestored(w, m);
         w.Block($$"""
 
             /// <summary>
             /// The pure step: a machine restored from <paramref name="before"/>, one <see cref="Dispatch"/>, and its snapshot.
             /// <paramref name="before"/> is not changed{{dropped}}.
             /// </summary>
-            public static {{Runtime}}.StepResult<{{m.StateEnumTypeName}}, {{m.EffectBase}}, {{m.SnapshotType}}> Step({{m.SnapshotType}} before, {{m.EventBase}} e)
+            public static {{result}} Step({{m.SnapshotType}} before, {{m.EventBase}} e)
             {
-                var machine = new {{m.TypeName}}(before);
+                var machine = PureStepMachine(before);
                 var from = machine.State;
             """);
         w.Indent();
@@ -241,7 +243,7 @@ internal static class MachineEmitter
             w.Block($$"""
                 if (!machine.{{filter}}(e))
                 {
-                    return new(before, before, from, from, [], []);
+                    {{Release(4)}}return new(before, before, from, from, [], []);
                 }
 
                 """);
@@ -250,9 +252,83 @@ internal static class MachineEmitter
         // Not [Apply]: what it adds around Dispatch is what the restore has just done.
         w.Block($$"""
             machine.Dispatch(e);
-            return new(before, machine.{{m.SnapshotFactory}}(), from, machine.State, machine.Effects.ToArray(), machine.Moves.ToArray());
+            var result = new {{result}}(before, machine.{{m.SnapshotFactory}}(), from, machine.State, machine.Effects.ToArray(), machine.Moves.ToArray());
+            {{Release(0)}}return result;
             """);
         w.Unindent().Line("}");
+
+        w.Block($$"""
+
+            /// <summary>
+            /// The pure step without its effects, for tools that only follow states (exploration): the snapshot
+            /// after, the states before and after, and the single moves, which stay valid until the next pure step
+            /// on this thread. <paramref name="before"/> is not changed{{dropped}}.
+            /// </summary>
+            public static {{m.SnapshotType}} Step({{m.SnapshotType}} before, {{m.EventBase}} e, out {{m.StateEnumTypeName}} from, out {{m.StateEnumTypeName}} to, out global::System.ReadOnlySpan<{{Runtime}}.SingleMove> moves)
+            {
+                var machine = PureStepMachine(before);
+                from = machine.State;
+            """);
+        w.Indent();
+        if (m.Step.Accepts is { } refuses)
+        {
+            w.Block($$"""
+                if (!machine.{{refuses}}(e))
+                {
+                    to = from;
+                    moves = default;
+                    {{Release(4)}}return before;
+                }
+
+                """);
+        }
+
+        w.Block($$"""
+            machine.Dispatch(e);
+            var after = machine.{{m.SnapshotFactory}}();
+            to = machine.State;
+            moves = machine.Moves;
+            {{Release(0)}}return after;
+            """);
+        w.Unindent().Line("}");
+
+        // With [Restore], the machine goes back to this thread's slot (its own line, at the template's indentation).
+        string Release(int indent) => m.Step.RestoreInPlace is null ? "" : "t_pureStepMachine = machine;\n" + new string(' ', indent);
+    }
+
+    // The pure step's machine: a new one, or with [Restore] this thread's spare one restored in place.
+    private static void EmitRestored(SourceWriter w, MachineModel m)
+    {
+        if (m.Step.RestoreInPlace is not { } restore)
+        {
+            w.Block($$"""
+
+                private static {{m.TypeName}} PureStepMachine({{m.SnapshotType}} before) => new(before);
+                """);
+            return;
+        }
+
+        w.Block($$"""
+
+            // This thread's machine for the pure step, restored in place ([Restore]). Taken out while it steps,
+            // so that a pure step inside a step, or after one that threw, gets a machine of its own.
+            [global::System.ThreadStatic]
+            private static {{m.TypeName}}? t_pureStepMachine;
+
+            private static {{m.TypeName}} PureStepMachine({{m.SnapshotType}} before)
+            {
+                var machine = t_pureStepMachine;
+                if (machine is null)
+                {
+                    return new(before);
+                }
+
+                t_pureStepMachine = null;
+                machine._stepLog.Rewind();
+                machine.{{restore}}(before);
+                return machine;
+            }
+            """);
     }
 
     private static void EmitDispatchChecked(SourceWriter w, MachineModel m)

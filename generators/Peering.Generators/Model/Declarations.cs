@@ -49,9 +49,10 @@ internal sealed record MachineDecl(
 
 /// <summary>
 /// How the machine steps, for the pure step and the trace-tool contract: whether it can be restored
-/// from a snapshot and built fresh, and its optional <c>[Accepts]</c> filter and <c>[Apply]</c> step.
+/// from a snapshot and built fresh, and its optional <c>[Accepts]</c> filter, <c>[Apply]</c> step and
+/// <c>[Restore]</c> in-place restore.
 /// </summary>
-internal sealed record StepDecl(bool HasRestore, bool HasFresh, string? Accepts, string? Apply);
+internal sealed record StepDecl(bool HasRestore, bool HasFresh, string? Accepts, string? Apply, string? RestoreInPlace);
 
 /// <summary>An <c>[Event]</c> or <c>[Effect]</c> type: its tag, the types it derives from, and its wire shape.</summary>
 internal sealed record CaseDecl(

@@ -35,7 +35,7 @@ internal sealed record PredicateModel(string Name, string PropertyName, string C
 /// How the machine steps (see <see cref="StepDecl"/>). <paramref name="Contract"/>: the machine has what the
 /// pure step and the trace-tool contract need (a snapshot factory, a restoring and a fresh constructor).
 /// </summary>
-internal sealed record StepModel(bool Contract, string? Accepts, string? Apply, string? ContextFactory);
+internal sealed record StepModel(bool Contract, string? Accepts, string? Apply, string? RestoreInPlace, string? ContextFactory);
 
 /// <summary>
 /// Everything the emitters need for one machine, resolved and validated. It holds no diagnostic

@@ -189,7 +189,7 @@ internal static class MachineAssembler
             Report(DiagnosticDescriptors.NoContract, machine.Location, machine.Name, string.Join(", ", missing));
         }
 
-        var step = new StepModel(missing.Count == 0, machine.Step.Accepts, machine.Step.Apply, context?.Call);
+        var step = new StepModel(missing.Count == 0, machine.Step.Accepts, machine.Step.Apply, machine.Step.RestoreInPlace, context?.Call);
 
         var model = new MachineModel(
             machine.Namespace,

@@ -9,7 +9,7 @@ namespace Peering.Generators.Parsing;
 /// <summary>
 /// Reads how a machine steps (docs/toolkit.md §1, "Stepping"): a constructor taking the snapshot (the
 /// restore of the pure step), a constructor callable without arguments (the fresh machine), and the
-/// optional <c>[Accepts]</c> filter and <c>[Apply]</c> in-place step.
+/// optional <c>[Accepts]</c> filter, <c>[Apply]</c> in-place step and <c>[Restore]</c> in-place restore.
 /// </summary>
 internal static class StepParser
 {
@@ -22,6 +22,7 @@ internal static class StepParser
 
         string? accepts = null;
         string? apply = null;
+        string? restore = null;
         foreach (var method in machine.GetMembers().OfType<IMethodSymbol>())
         {
             if (method.Has("AcceptsAttribute"))
@@ -33,19 +34,26 @@ internal static class StepParser
             {
                 Take(ref apply, method, "[Apply]", "void", SpecialType.System_Void);
             }
+
+            if (method.Has("RestoreAttribute"))
+            {
+                Take(ref restore, method, "[Restore]", "void", SpecialType.System_Void, snapshot, "TSnapshot s");
+            }
         }
 
-        return new StepDecl(hasRestore, hasFresh, accepts, apply);
+        return new StepDecl(hasRestore, hasFresh, accepts, apply, restore);
 
-        void Take(ref string? slot, IMethodSymbol method, string kind, string returns, SpecialType returnType)
+        void Take(ref string? slot, IMethodSymbol method, string kind, string returns, SpecialType returnType, ITypeSymbol? parameter = null, string parameterName = "TEvent e")
         {
+            parameter ??= eventBase;
             var location = LocationInfo.From(method.Locations.FirstOrDefault());
             var valid = !method.IsStatic && !method.IsGenericMethod && method.ReturnType.SpecialType == returnType
                 && method.Parameters.Length == 1 && method.Parameters[0].RefKind == RefKind.None
-                && eventBase is not null && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type.OriginalDefinition, eventBase.OriginalDefinition);
+                && parameter is not null && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type.OriginalDefinition, parameter.OriginalDefinition);
             if (!valid)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadStepMethod.Id, location, method.Name, "an " + kind + " method must be an instance method '" + returns + " M(" + (eventBase?.Name ?? "TEvent") + " e)'"));
+                var shown = parameter is null ? parameterName : parameter.Name + parameterName.Substring(parameterName.IndexOf(' '));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadStepMethod.Id, location, method.Name, "a" + (kind == "[Restore]" ? " " : "n ") + kind + " method must be an instance method '" + returns + " M(" + shown + ")'"));
             }
             else if (slot is not null)
             {

@@ -43,8 +43,8 @@ public static partial class MachineTools<TContract, TMachine, TState, TEvent, TE
 
             public StepOutcome<TSnapshot> Step(TSnapshot before, TEvent e)
             {
-                var r = TContract.Step(before, e);
-                return new StepOutcome<TSnapshot>(r.After, TContract.StateIndex(r.From), TContract.StateIndex(r.To), r.Moves);
+                var after = TContract.Step(before, e, out var from, out var to, out var moves);
+                return new StepOutcome<TSnapshot>(after, TContract.StateIndex(from), TContract.StateIndex(to), moves);
             }
 
             public int EventIndex(TEvent e) => TContract.EventIndex(e);

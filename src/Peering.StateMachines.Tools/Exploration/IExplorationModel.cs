@@ -50,9 +50,22 @@ public interface IExplorationModel<TSnapshot, TEvent>
 /// <summary>
 /// What one step did: the snapshot after it, the state before and after (enum values) and every
 /// single move it made in order (empty when it did not move; more than one when it passed through
-/// transient states).
+/// transient states). A ref struct: the moves may be the stepping machine's own buffer, read before the next step.
 /// </summary>
-public readonly record struct StepOutcome<TSnapshot>(TSnapshot After, int From, int To, SingleMove[] Moves);
+public readonly ref struct StepOutcome<TSnapshot>(TSnapshot after, int from, int to, ReadOnlySpan<SingleMove> moves)
+{
+    /// <summary>The snapshot after the step.</summary>
+    public TSnapshot After { get; } = after;
+
+    /// <summary>The state before the step (its enum value).</summary>
+    public int From { get; } = from;
+
+    /// <summary>The state after the step (its enum value).</summary>
+    public int To { get; } = to;
+
+    /// <summary>The single moves of the step, in order.</summary>
+    public ReadOnlySpan<SingleMove> Moves { get; } = moves;
+}
 
 /// <summary>A step of a counterexample path.</summary>
 public sealed record PathStep<TSnapshot, TEvent>(TSnapshot Before, TEvent Event, TSnapshot After, int From, int To);

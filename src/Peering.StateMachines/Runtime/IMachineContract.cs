@@ -69,6 +69,12 @@ public interface IMachineContract<TMachine, TState, TEvent, TEffect, TSnapshot, 
     /// <summary>The pure step: <paramref name="before"/> is not changed.</summary>
     static abstract StepResult<TState, TEffect, TSnapshot> Step(TSnapshot before, TEvent e);
 
+    /// <summary>
+    /// The pure step without its effects: the snapshot after, the states before and after, and the single
+    /// moves (valid until the next pure step on this thread). <paramref name="before"/> is not changed.
+    /// </summary>
+    static abstract TSnapshot Step(TSnapshot before, TEvent e, out TState from, out TState to, out ReadOnlySpan<SingleMove> moves);
+
     /// <summary>Every <see cref="CheckAttribute"/> evaluated on <paramref name="snapshot"/>.</summary>
     static abstract TChecks EvaluateChecks(TSnapshot snapshot);
 

@@ -68,6 +68,23 @@ public struct StepLog<TEffect>
         End();
     }
 
+    /// <summary>
+    /// Forgets every step, keeping the buffers: the log is as new, so that the machine's next
+    /// assignments of its state are its construction again (a machine restored in place, <see cref="RestoreAttribute"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A step is running on this machine.</exception>
+    public void Rewind()
+    {
+        if (Volatile.Read(ref _event) >= 0)
+        {
+            throw new InvalidOperationException("a machine cannot be restored while it is handling an event");
+        }
+
+        Clear();
+        _moved = false;
+        _started = false;
+    }
+
     /// <summary>Records an effect of the running step.</summary>
     public void Add(TEffect effect)
     {

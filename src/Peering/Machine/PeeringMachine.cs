@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Peering.Model;
 using Peering.StateMachines;
 
@@ -48,8 +49,14 @@ public sealed partial class PeeringMachine
     }
 
     /// <summary><c>Restore(S)</c> (REDUCER.md §6.1): a machine built from a snapshot, with the reference's fallbacks.</summary>
-    public PeeringMachine(PgSnapshot s)
+    public PeeringMachine(PgSnapshot s) => Restore(s);
+
+    // Restore(S) in place: every field, so that the pure step can reuse a machine ([Restore]).
+    [Restore]
+    [MemberNotNull(nameof(_acting), nameof(_up), nameof(_local))]
+    private void Restore(PgSnapshot s)
     {
+        _snapshot = null;
         State = s.State;
         _pgid = s.Pgid;
         _whoami = s.Whoami;

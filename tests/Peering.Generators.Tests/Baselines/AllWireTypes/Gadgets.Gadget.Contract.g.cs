@@ -78,6 +78,10 @@ partial class Gadget
         public static global::Peering.StateMachines.StepResult<global::Gadgets.GadgetMode, global::Gadgets.GadgetEffect, global::Gadgets.GadgetSnapshot> Step(global::Gadgets.GadgetSnapshot before, global::Gadgets.GadgetEvent e) => global::Gadgets.Gadget.Step(before, e);
 
         /// <inheritdoc/>
+        public static global::Gadgets.GadgetSnapshot Step(global::Gadgets.GadgetSnapshot before, global::Gadgets.GadgetEvent e, out global::Gadgets.GadgetMode from, out global::Gadgets.GadgetMode to, out global::System.ReadOnlySpan<global::Peering.StateMachines.SingleMove> moves)
+            => global::Gadgets.Gadget.Step(before, e, out from, out to, out moves);
+
+        /// <inheritdoc/>
         public static global::Gadgets.GadgetChecks EvaluateChecks(global::Gadgets.GadgetSnapshot snapshot) => global::Gadgets.Gadget.EvaluateChecks(snapshot);
 
         /// <inheritdoc/>

@@ -90,16 +90,35 @@ partial class Gadget
         Dispatch(e);
     }
 
+    private static global::Gadgets.Gadget PureStepMachine(global::Gadgets.GadgetSnapshot before) => new(before);
+
     /// <summary>
     /// The pure step: a machine restored from <paramref name="before"/>, one <see cref="Dispatch"/>, and its snapshot.
     /// <paramref name="before"/> is not changed.
     /// </summary>
     public static global::Peering.StateMachines.StepResult<global::Gadgets.GadgetMode, global::Gadgets.GadgetEffect, global::Gadgets.GadgetSnapshot> Step(global::Gadgets.GadgetSnapshot before, global::Gadgets.GadgetEvent e)
     {
-        var machine = new global::Gadgets.Gadget(before);
+        var machine = PureStepMachine(before);
         var from = machine.State;
         machine.Dispatch(e);
-        return new(before, machine.Snapshot(), from, machine.State, machine.Effects.ToArray(), machine.Moves.ToArray());
+        var result = new global::Peering.StateMachines.StepResult<global::Gadgets.GadgetMode, global::Gadgets.GadgetEffect, global::Gadgets.GadgetSnapshot>(before, machine.Snapshot(), from, machine.State, machine.Effects.ToArray(), machine.Moves.ToArray());
+        return result;
+    }
+
+    /// <summary>
+    /// The pure step without its effects, for tools that only follow states (exploration): the snapshot
+    /// after, the states before and after, and the single moves, which stay valid until the next pure step
+    /// on this thread. <paramref name="before"/> is not changed.
+    /// </summary>
+    public static global::Gadgets.GadgetSnapshot Step(global::Gadgets.GadgetSnapshot before, global::Gadgets.GadgetEvent e, out global::Gadgets.GadgetMode from, out global::Gadgets.GadgetMode to, out global::System.ReadOnlySpan<global::Peering.StateMachines.SingleMove> moves)
+    {
+        var machine = PureStepMachine(before);
+        from = machine.State;
+        machine.Dispatch(e);
+        var after = machine.Snapshot();
+        to = machine.State;
+        moves = machine.Moves;
+        return after;
     }
 
     /// <summary><see cref="Dispatch"/>, then every invariant evaluated on the snapshot after the step.</summary>
