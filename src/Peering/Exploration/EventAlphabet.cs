@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Peering.Generation;
 using Peering.Machine;
 using Peering.Model;
@@ -17,6 +18,12 @@ public sealed class EventAlphabet
 
     // [whoami]: every other OSD, ascending.
     private readonly int[][] _others;
+
+    // The map changes and the peer reports depend on a few fields of the snapshot, which most snapshots
+    // share: each list is built once per key and shared by every snapshot with that key (events are
+    // immutable), instead of allocating a dozen events per snapshot explored.
+    private readonly ConcurrentDictionary<MapKey, PgEvent[]> _maps = new();
+    private readonly ConcurrentDictionary<ReportKey, PgEvent[]> _reports = new();
 
     /// <summary>The alphabet of <paramref name="world"/>.</summary>
     public EventAlphabet(ExplorationWorld world)
@@ -80,11 +87,13 @@ public sealed class EventAlphabet
         {
             if (kind == typeof(AdvanceMap))
             {
-                AdvanceMaps(s, events);
+                var key = new MapKey(s.Epoch, s.Whoami, s.PoolSize, s.PoolMinSize, s.Acting.Osds);
+                events.AddRange(_maps.TryGetValue(key, out var maps) ? maps : _maps.GetOrAdd(key, Built(AdvanceMaps, s)));
             }
             else if (kind == typeof(PeerInfoReceived))
             {
-                PeerInfos(s, events);
+                var key = new ReportKey(s.Whoami, s.LastPeeringReset, ReportedLes(s));
+                events.AddRange(_reports.TryGetValue(key, out var reports) ? reports : _reports.GetOrAdd(key, Built(PeerInfos, s)));
             }
             else if (kind == typeof(PeerQueryTimeout))
             {
@@ -128,6 +137,19 @@ public sealed class EventAlphabet
             }
         }
     }
+
+    private static PgEvent[] Built(Action<PgSnapshot, List<PgEvent>> build, PgSnapshot s)
+    {
+        var events = new List<PgEvent>();
+        build(s, events);
+        return [.. events];
+    }
+
+    // What AdvanceMaps reads of a snapshot.
+    private readonly record struct MapKey(uint Epoch, int Whoami, int PoolSize, int PoolMinSize, ValueList<int> Acting);
+
+    // What PeerInfos reads of a snapshot.
+    private readonly record struct ReportKey(int Whoami, uint LastPeeringReset, uint ReportedLes);
 
     /// <summary>The alphabet of <paramref name="s"/> as a new list.</summary>
     public List<PgEvent> EventsFor(PgSnapshot s)

@@ -135,6 +135,38 @@ public sealed class EventAlphabetTests
         Assert.Single(events.OfType<ActivateCommitted>());
     }
 
+    [Theory]
+    [InlineData(Profile.LeanCore)]
+    [InlineData(Profile.Full)]
+    public void A_shared_alphabet_gives_every_snapshot_the_events_built_for_it_alone(Profile profile)
+    {
+        // The map changes and peer reports are shared between snapshots that agree on what they read; a
+        // key that missed a field would hand one snapshot another's events. Walk from every initial
+        // configuration so that epochs, intervals, whoami, pool and min sizes vary.
+        var world = new ExplorationWorld(profile, 3, 2, 1);
+        var shared = new EventAlphabet(world);
+        var rng = new Random(7);
+        var checkedSnapshots = 0;
+        foreach (var initial in world.InitialEvents)
+        {
+            var s = PeeringMachine.Step(PgSnapshot.Fresh, initial).After;
+            for (var depth = 0; depth < 6; depth++)
+            {
+                var alone = new EventAlphabet(world).EventsFor(s);
+                Assert.Equal(alone, shared.EventsFor(s));
+                checkedSnapshots++;
+                if (alone.Count == 0)
+                {
+                    break;
+                }
+
+                s = PeeringMachine.Step(s, alone[rng.Next(alone.Count)]).After;
+            }
+        }
+
+        Assert.True(checkedSnapshots > world.InitialEvents.Count * 3);
+    }
+
     // Initialize{pgid 1, whoami acting[0], epoch 10, acting = up, pool = acting size, local {0:1} seq 1, LES = LIS = 10}.
     private static PgSnapshot AfterInit(int[] acting, int minSize)
     {
