@@ -9,7 +9,9 @@ namespace Peering.StateMachines.Tools;
 /// on every new snapshot. Level-synchronous and deterministic: the frontier is expanded in batches
 /// by every worker, and each batch is merged in frontier order, then event order, so the snapshots
 /// kept, their numbering, the counts and the counterexample (the first violating snapshot in that
-/// order at the first violating depth) do not depend on the number of threads.
+/// order at the first violating depth) do not depend on the number of threads. With more than one
+/// worker the next batch expands while this one merges: its lookups in the visited set only filter
+/// (the merge decides), and its counts are added only when it is merged.
 /// </summary>
 public static class Explorer
 {
@@ -147,21 +149,58 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
         _levels.Add(0);
         var next = new List<Node>();
         var keep = depth < _options.MaxDepth ? next : null;
-        var batch = new List<Candidate>?[Math.Min(_options.BatchSize, frontier.Count)];
-        for (var start = 0; start < frontier.Count && _status == ExplorationStatus.Completed; start += batch.Length)
+        var size = Math.Min(_options.BatchSize, frontier.Count);
+        List<Candidate>?[][] batches = [new List<Candidate>?[size], new List<Candidate>?[size]];
+        var slot = 0;
+        if (frontier.Count > 0)
         {
-            var count = Math.Min(batch.Length, frontier.Count - start);
-            Expand(frontier, start, count, batch);
-            for (var i = 0; i < count && _status == ExplorationStatus.Completed; i++)
+            Expand(frontier, 0, size, batches[0], 0);
+        }
+
+        for (var start = 0; start < frontier.Count && _status == ExplorationStatus.Completed; start += size, slot ^= 1)
+        {
+            var count = Math.Min(size, frontier.Count - start);
+            var (following, ahead, aheadSlot) = (start + size, Math.Max(0, Math.Min(size, frontier.Count - start - size)), slot ^ 1);
+            var expanding = ahead > 0 && _workers.Length > 1
+                ? Task.Run(() => Expand(frontier, following, ahead, batches[aheadSlot], aheadSlot))
+                : null;
+            try
             {
-                if (batch[i] is { } found)
+                Commit(slot);
+                var batch = batches[slot];
+                for (var i = 0; i < count && _status == ExplorationStatus.Completed; i++)
                 {
-                    Merge(frontier[start + i].Id, found, keep, depth);
+                    if (batch[i] is { } found)
+                    {
+                        Merge(frontier[start + i].Id, found, keep, depth);
+                    }
+
+                    // Expanded: let the snapshot go while the next depth grows.
+                    batch[i] = null;
+                    frontier[start + i] = default;
+                }
+            }
+            catch
+            {
+                // Never leave workers stepping past the level; the merge's exception is the one raised.
+                try
+                {
+                    expanding?.Wait();
+                }
+                catch (AggregateException)
+                {
                 }
 
-                // Expanded: let the snapshot go while the next depth grows.
-                batch[i] = null;
-                frontier[start + i] = default;
+                throw;
+            }
+
+            if (expanding is not null)
+            {
+                expanding.GetAwaiter().GetResult();
+            }
+            else if (ahead > 0 && _status == ExplorationStatus.Completed)
+            {
+                Expand(frontier, following, ahead, batches[aheadSlot], aheadSlot);
             }
 
             CheckMemory(next);
@@ -175,14 +214,15 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
         return next;
     }
 
-    // Every worker takes frontier entries in turn; results land in the entry's own slot.
-    private void Expand(List<Node> frontier, int start, int count, List<Candidate>?[] batch)
+    // Every worker takes frontier entries in turn; results land in the entry's own slot, counts in
+    // the batch's (slot 0 or 1: one batch merging, the next expanding).
+    private void Expand(List<Node> frontier, int start, int count, List<Candidate>?[] batch, int slot)
     {
         if (_workers.Length == 1)
         {
             for (var i = 0; i < count; i++)
             {
-                batch[i] = _workers[0].Expand(_model, _visited, frontier[start + i].Snapshot);
+                batch[i] = _workers[0].Expand(_model, _visited, frontier[start + i].Snapshot, slot);
             }
 
             return;
@@ -194,7 +234,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             var worker = _workers[w];
             for (int i; (i = Interlocked.Increment(ref cursor)) < count;)
             {
-                batch[i] = worker.Expand(_model, _visited, frontier[start + i].Snapshot);
+                batch[i] = worker.Expand(_model, _visited, frontier[start + i].Snapshot, slot);
             }
         }
 
@@ -205,6 +245,15 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    // A batch counts (transitions, coverage) when it is merged, so a batch expanded ahead of a stop counts nowhere.
+    private void Commit(int slot)
+    {
+        foreach (var w in _workers)
+        {
+            w.Commit(slot);
         }
     }
 
@@ -325,10 +374,21 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
     {
         private readonly CanonicalWriter _writer = new(1024);
         private readonly List<TEvent> _alphabet = [];
+        private readonly ExplorationCoverage[] _batchCoverage = [new(definition), new(definition)];
+        private readonly long[] _batchTransitions = new long[2];
 
         public ExplorationCoverage Coverage { get; } = new(definition);
 
         public long Transitions { get; private set; }
+
+        // Adds the counts of the batch in slot (expanded by Expand(..., slot)) to the totals.
+        public void Commit(int slot)
+        {
+            Coverage.Add(_batchCoverage[slot]);
+            Transitions += _batchTransitions[slot];
+            _batchCoverage[slot] = new(definition);
+            _batchTransitions[slot] = 0;
+        }
 
         public Hash128 Hash(IExplorationModel<TSnapshot, TEvent> model, TSnapshot snapshot)
         {
@@ -337,6 +397,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             return Hash128.Of(_writer.Written);
         }
 
+        // A step outside the batches (the roots, a counterexample's replay): counted at once.
         public StepOutcome<TSnapshot> Step(IExplorationModel<TSnapshot, TEvent> model, TSnapshot before, TEvent e)
         {
             var o = model.Step(before, e);
@@ -345,15 +406,19 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             return o;
         }
 
-        // Steps every event of the alphabet; keeps the results not seen before the batch, with their invariants.
-        public List<Candidate>? Expand(IExplorationModel<TSnapshot, TEvent> model, VisitedSet visited, TSnapshot snapshot)
+        // Steps every event of the alphabet; keeps the results not found in the visited set, with their invariants.
+        public List<Candidate>? Expand(IExplorationModel<TSnapshot, TEvent> model, VisitedSet visited, TSnapshot snapshot, int slot)
         {
             _alphabet.Clear();
             model.AddEvents(snapshot, _alphabet);
+            var coverage = _batchCoverage[slot];
             List<Candidate>? found = null;
             for (var j = 0; j < _alphabet.Count; j++)
             {
-                var o = Step(model, snapshot, _alphabet[j]);
+                var e = _alphabet[j];
+                var o = model.Step(snapshot, e);
+                _batchTransitions[slot]++;
+                coverage.Record(o.From, model.EventIndex(e), o.To, o.Moves);
                 if (ReferenceEquals(o.After, snapshot))
                 {
                     continue;

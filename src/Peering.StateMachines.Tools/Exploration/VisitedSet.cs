@@ -2,16 +2,16 @@ namespace Peering.StateMachines.Tools;
 
 /// <summary>
 /// The set of snapshots seen, as 128-bit hashes in an open-addressing table with linear probing
-/// (16 bytes a slot, at most 3/4 full, doubled when it fills). Not synchronized: the explorer only
-/// reads it while workers run and adds to it between parallel phases.
+/// (16 bytes a slot, at most 3/4 full, doubled when it fills). One writer and any number of readers
+/// at once: the explorer's merge adds while the workers expanding the next batch read, and a reader
+/// may miss a hash being added but never finds one that is not there.
 /// </summary>
 public sealed class VisitedSet
 {
-    // The all-zero hash marks an empty slot; a real all-zero hash is stored as (0, 1) instead.
-    private static readonly Hash128 ZeroStandIn = new(0, 1);
-
-    private Hash128[] _slots;
-    private int _mask;
+    // A high word of zero marks an empty slot, so a hash whose high word is zero is stored with high
+    // word 1 (the two then count as one: a collision no likelier than the hash's own). The high word
+    // is written last and read first: a slot being filled reads as empty, never as another hash.
+    private Slot[] _slots;
 
     /// <summary>An empty set with room for about <paramref name="expected"/> hashes before it grows.</summary>
     public VisitedSet(long expected = 1 << 16)
@@ -22,8 +22,7 @@ public sealed class VisitedSet
             capacity <<= 1;
         }
 
-        _slots = new Hash128[capacity];
-        _mask = (int)(capacity - 1);
+        _slots = new Slot[capacity];
     }
 
     /// <summary>Number of hashes in the set.</summary>
@@ -32,37 +31,37 @@ public sealed class VisitedSet
     /// <summary>Bytes held by the table.</summary>
     public long Bytes => (long)_slots.Length * 16;
 
-    /// <summary>Whether <paramref name="key"/> is in the set.</summary>
+    /// <summary>Whether <paramref name="key"/> is in the set (safe while the writer adds).</summary>
     public bool Contains(Hash128 key)
     {
-        key = Normalize(key);
-        var slots = _slots;
-        var mask = _mask;
+        var high = HighOf(key);
+        var slots = Volatile.Read(ref _slots);
+        var mask = slots.Length - 1;
         for (var i = (int)key.Low & mask; ; i = (i + 1) & mask)
         {
-            var slot = slots[i];
-            if (slot.Low == key.Low && slot.High == key.High)
-            {
-                return true;
-            }
-
-            if (slot.Low == 0 && slot.High == 0)
+            ref var slot = ref slots[i];
+            var slotHigh = Volatile.Read(ref slot.High);
+            if (slotHigh == 0)
             {
                 return false;
+            }
+
+            if (slotHigh == high && slot.Low == key.Low)
+            {
+                return true;
             }
         }
     }
 
-    /// <summary>Adds <paramref name="key"/>; false if it was already present.</summary>
+    /// <summary>Adds <paramref name="key"/>; false if it was already present. One thread adds at a time.</summary>
     public bool Add(Hash128 key)
     {
-        key = Normalize(key);
         if ((Count + 1) * 4 > (long)_slots.Length * 3)
         {
             Grow();
         }
 
-        if (!Insert(_slots, _mask, key))
+        if (!Insert(_slots, key.Low, HighOf(key)))
         {
             return false;
         }
@@ -71,22 +70,24 @@ public sealed class VisitedSet
         return true;
     }
 
-    private static Hash128 Normalize(Hash128 key) => key.Low == 0 && key.High == 0 ? ZeroStandIn : key;
+    private static ulong HighOf(Hash128 key) => key.High == 0 ? 1 : key.High;
 
-    private static bool Insert(Hash128[] slots, int mask, Hash128 key)
+    private static bool Insert(Slot[] slots, ulong low, ulong high)
     {
-        for (var i = (int)key.Low & mask; ; i = (i + 1) & mask)
+        var mask = slots.Length - 1;
+        for (var i = (int)low & mask; ; i = (i + 1) & mask)
         {
-            var slot = slots[i];
-            if (slot.Low == key.Low && slot.High == key.High)
+            ref var slot = ref slots[i];
+            if (slot.High == 0)
             {
-                return false;
+                slot.Low = low;
+                Volatile.Write(ref slot.High, high);
+                return true;
             }
 
-            if (slot.Low == 0 && slot.High == 0)
+            if (slot.High == high && slot.Low == low)
             {
-                slots[i] = key;
-                return true;
+                return false;
             }
         }
     }
@@ -98,17 +99,22 @@ public sealed class VisitedSet
             throw new InvalidOperationException("the visited set is full (2^30 slots)");
         }
 
-        var slots = new Hash128[_slots.Length * 2];
-        var mask = slots.Length - 1;
-        foreach (var key in _slots)
+        // Readers still probing the old table see a subset of the set: they may miss, never mistake.
+        var slots = new Slot[_slots.Length * 2];
+        foreach (var slot in _slots)
         {
-            if (key.Low != 0 || key.High != 0)
+            if (slot.High != 0)
             {
-                Insert(slots, mask, key);
+                Insert(slots, slot.Low, slot.High);
             }
         }
 
-        _slots = slots;
-        _mask = mask;
+        Volatile.Write(ref _slots, slots);
+    }
+
+    private struct Slot
+    {
+        public ulong Low;
+        public ulong High;
     }
 }

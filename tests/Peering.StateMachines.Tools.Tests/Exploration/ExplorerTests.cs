@@ -113,6 +113,27 @@ public sealed class ExplorerTests
     }
 
     [Theory]
+    [InlineData(1, 1, 8)]
+    [InlineData(2, 1, 8)]
+    [InlineData(3, 1, 8)]
+    [InlineData(1, 2, 10)]
+    [InlineData(2, 2, 10)]
+    [InlineData(2, 2048, 12)]
+    public void A_stop_counts_the_batches_merged_whatever_the_workers_expanded_ahead(int jobs, int batch, int transitions)
+    {
+        // Depths 0..2 expand (0,0), (1,0), (0,1): 6 steps. Depth 3's frontier is (2,0), (1,1), (0,2) and
+        // (2,0)'s Up reaches the forbidden (2,1): the batches merged up to it count, 2 steps a point
+        // (8 with one point a batch, 10 with two, 12 with all three), and a batch expanded while the
+        // stopping one merged does not.
+        var r = Explorer.Run(new GridModel(3, new GridPoint(2, 1)), new ExplorationOptions { MaxDepth = 10, Jobs = jobs, BatchSize = batch });
+
+        Assert.Equal(ExplorationStatus.Violation, r.Status);
+        Assert.Equal(transitions, r.Transitions);
+        Assert.Equal(transitions / 2, r.Coverage.PairCount(0, 0));
+        Assert.Equal(transitions / 2, r.Coverage.PairCount(0, 1));
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     public void State_bound_stops_with_exactly_that_many_states(int jobs)

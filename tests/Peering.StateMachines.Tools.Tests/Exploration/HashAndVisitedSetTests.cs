@@ -50,4 +50,56 @@ public sealed class HashAndVisitedSetTests
         Assert.False(set.Add(default));
         Assert.Equal(1, set.Count);
     }
+
+    [Fact]
+    public void Visited_set_tells_hashes_apart_that_differ_in_one_word_even_with_a_zero_high_word()
+    {
+        var set = new VisitedSet(4);
+        Assert.True(set.Add(new Hash128(5, 0)));
+        Assert.True(set.Contains(new Hash128(5, 0)));
+        Assert.False(set.Contains(new Hash128(6, 0)));
+        Assert.False(set.Contains(new Hash128(5, 2)));
+        Assert.True(set.Add(new Hash128(6, 0)));
+        Assert.True(set.Add(new Hash128(5, 2)));
+        Assert.Equal(3, set.Count);
+    }
+
+    [Fact]
+    public async Task Readers_while_the_writer_adds_and_grows_find_every_hash_added_before_and_none_never_added()
+    {
+        // The explorer's merge adds while the workers expanding the next batch read.
+        const int count = 300_000;
+        static Hash128 Added(long i) => new((ulong)i * 0x9E3779B97F4A7C15UL, ((ulong)i << 1) | 1);
+        static Hash128 Never(long i) => new((ulong)i * 0x9E3779B97F4A7C15UL, (ulong)i << 1 | 0x8000_0000_0000_0000UL);
+        var set = new VisitedSet(4);
+        long published = -1;
+        var failures = 0;
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        {
+            var rng = new Random(r);
+            while (Volatile.Read(ref published) < count - 1)
+            {
+                var upTo = Volatile.Read(ref published);
+                if (upTo >= 0 && !set.Contains(Added(rng.NextInt64(upTo + 1))))
+                {
+                    Interlocked.Increment(ref failures);
+                }
+
+                if (set.Contains(Never(rng.NextInt64(count))))
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })).ToArray();
+
+        for (long i = 0; i < count; i++)
+        {
+            Assert.True(set.Add(Added(i)));
+            Volatile.Write(ref published, i);
+        }
+
+        await Task.WhenAll(readers);
+        Assert.Equal(0, failures);
+        Assert.Equal(count, set.Count);
+    }
 }
