@@ -196,7 +196,14 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
 
             if (expanding is not null)
             {
-                expanding.GetAwaiter().GetResult();
+                try
+                {
+                    expanding.GetAwaiter().GetResult();
+                }
+                catch (Exception) when (_status != ExplorationStatus.Completed || _options.Cancellation.IsCancellationRequested)
+                {
+                    // The batch was expanded ahead of a stop: without the overlap it is never stepped, so its failure is not this run's.
+                }
             }
             else if (ahead > 0 && _status == ExplorationStatus.Completed)
             {

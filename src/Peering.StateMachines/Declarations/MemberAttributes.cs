@@ -118,7 +118,8 @@ public sealed class ApplyAttribute : Attribute { }
 /// Marks the machine's instance method <c>void M(TSnapshot s)</c> that restores it from a snapshot in
 /// place: what the constructor taking the snapshot does (which can then just call it), so it must
 /// assign every field a step reads, caches included. With it the generated pure step restores one
-/// machine per thread instead of allocating one per step. Like a constructor, it may assign <c>State</c>.
+/// machine per thread instead of allocating one per step, so what a step returns (its snapshot and
+/// effects) must not share mutable state with the machine. Like a constructor, it may assign <c>State</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class RestoreAttribute : Attribute { }

@@ -136,6 +136,33 @@ public sealed class ExplorerTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
+    public void A_failing_step_in_the_batch_after_a_stop_does_not_change_the_outcome(int jobs)
+    {
+        // (1, 1) is the batch after the one that finds (2, 1) at depth 3: without the overlap it is never
+        // stepped, so its failure is not this run's, whatever the workers expanded ahead.
+        var r = Explorer.Run(
+            new GridModel(3, new GridPoint(2, 1)) { Throws = new GridPoint(1, 1) },
+            new ExplorationOptions { MaxDepth = 10, Jobs = jobs, BatchSize = 1 });
+
+        Assert.Equal(ExplorationStatus.Violation, r.Status);
+        Assert.Equal(8, r.Transitions);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_failing_step_before_any_stop_fails_the_run(int jobs)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Explorer.Run(
+            new GridModel(3) { Throws = new GridPoint(1, 1) },
+            new ExplorationOptions { MaxDepth = 10, Jobs = jobs, BatchSize = 1 }));
+        Assert.Equal("a step from GridPoint { X = 1, Y = 1 } failed", e.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
     public void State_bound_stops_with_exactly_that_many_states(int jobs)
     {
         // 1 + 2 + 3 = 6 points fill depths 0..2; the seventh would exceed the bound.

@@ -41,8 +41,12 @@ internal sealed class GridModel(int max, params GridPoint[] forbidden) : IExplor
         events.Add(Up);
     }
 
-    public StepOutcome<GridPoint> Step(GridPoint before, GridMove e) =>
-        new(new GridPoint(Math.Min(max, before.X + e.Dx), Math.Min(max, before.Y + e.Dy)), 0, 0, []);
+    /// <summary>A point whose steps throw (a model bug), or null.</summary>
+    public GridPoint? Throws { get; init; }
+
+    public StepOutcome<GridPoint> Step(GridPoint before, GridMove e) => before == Throws
+        ? throw new InvalidOperationException("a step from " + before + " failed")
+        : new(new GridPoint(Math.Min(max, before.X + e.Dx), Math.Min(max, before.Y + e.Dy)), 0, 0, []);
 
     public int EventIndex(GridMove e) => e.Dx == 1 ? 0 : 1;
 
