@@ -192,22 +192,22 @@ public readonly struct FaultyContract<TFault> : IMachineContract<FaultySession, 
     public static StepResult<PgState, PgEffect, PgSnapshot> Step(PgSnapshot before, PgEvent e)
     {
         var result = PeeringMachine.Step(before, e);
-        if (!TFault.InPureStep || TFault.Corrupt(before, e, result.After) is not { } corrupted)
-        {
-            return result;
-        }
-
-        FaultCounter<TFault>.Fire();
-        return result with { After = new PeeringMachine(corrupted).TakeSnapshot() };
+        return Faulted(before, e, result.After) is { } after ? result with { After = after } : result;
     }
 
     /// <inheritdoc/>
     public static PgSnapshot Step(PgSnapshot before, PgEvent e, out PgState from, out PgState to, out ReadOnlySpan<SingleMove> moves)
     {
         var after = PeeringMachine.Step(before, e, out from, out to, out moves);
+        return Faulted(before, e, after) ?? after;
+    }
+
+    // The pure step's fault, if it has one for this step: the corrupted after-snapshot, counted.
+    private static PgSnapshot? Faulted(PgSnapshot before, PgEvent e, PgSnapshot after)
+    {
         if (!TFault.InPureStep || TFault.Corrupt(before, e, after) is not { } corrupted)
         {
-            return after;
+            return null;
         }
 
         FaultCounter<TFault>.Fire();

@@ -27,37 +27,36 @@ internal static class StepParser
         {
             if (method.Has("AcceptsAttribute"))
             {
-                Take(ref accepts, method, "[Accepts]", "bool", SpecialType.System_Boolean);
+                Take(ref accepts, method, "an [Accepts]", "bool", SpecialType.System_Boolean, eventBase, "TEvent", "e");
             }
 
             if (method.Has("ApplyAttribute"))
             {
-                Take(ref apply, method, "[Apply]", "void", SpecialType.System_Void);
+                Take(ref apply, method, "an [Apply]", "void", SpecialType.System_Void, eventBase, "TEvent", "e");
             }
 
             if (method.Has("RestoreAttribute"))
             {
-                Take(ref restore, method, "[Restore]", "void", SpecialType.System_Void, snapshot, "TSnapshot s");
+                Take(ref restore, method, "a [Restore]", "void", SpecialType.System_Void, snapshot, "TSnapshot", "s");
             }
         }
 
         return new StepDecl(hasRestore, hasFresh, accepts, apply, restore);
 
-        void Take(ref string? slot, IMethodSymbol method, string kind, string returns, SpecialType returnType, ITypeSymbol? parameter = null, string parameterName = "TEvent e")
+        // kind: the attribute with its article ("an [Apply]"); parameter: the one parameter's type, or null when undeclared.
+        void Take(ref string? slot, IMethodSymbol method, string kind, string returns, SpecialType returnType, ITypeSymbol? parameter, string typeParameter, string name)
         {
-            parameter ??= eventBase;
             var location = LocationInfo.From(method.Locations.FirstOrDefault());
             var valid = !method.IsStatic && !method.IsGenericMethod && method.ReturnType.SpecialType == returnType
                 && method.Parameters.Length == 1 && method.Parameters[0].RefKind == RefKind.None
                 && parameter is not null && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type.OriginalDefinition, parameter.OriginalDefinition);
             if (!valid)
             {
-                var shown = parameter is null ? parameterName : parameter.Name + parameterName.Substring(parameterName.IndexOf(' '));
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadStepMethod.Id, location, method.Name, "a" + (kind == "[Restore]" ? " " : "n ") + kind + " method must be an instance method '" + returns + " M(" + shown + ")'"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadStepMethod.Id, location, method.Name, kind + " method must be an instance method '" + returns + " M(" + (parameter?.Name ?? typeParameter) + " " + name + ")'"));
             }
             else if (slot is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadStepMethod.Id, location, method.Name, "machine '" + machine.Name + "' already has the " + kind + " method '" + slot + "'"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BadStepMethod.Id, location, method.Name, "machine '" + machine.Name + "' already has the " + kind.Substring(kind.IndexOf('[')) + " method '" + slot + "'"));
             }
             else
             {

@@ -132,11 +132,12 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             var events = _model.InitialEvents;
             for (var j = 0; j < events.Count; j++)
             {
-                var o = worker.Step(_model, _model.Origin, events[j]);
+                var o = worker.Step(_model, _model.Origin, events[j], 0);
                 found.Add(new Candidate(worker.Hash(_model, o.After), o.After, j, _model.InvariantViolations(o.After)));
             }
         }
 
+        worker.Commit(0);
         _levels.Add(0);
         Merge(-1, found, _options.MaxDepth > 0 ? next : null, 0);
         Report(0);
@@ -367,7 +368,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
 
     private TSnapshot Record(List<PathStep<TSnapshot, TEvent>> steps, Worker worker, TSnapshot before, TEvent e)
     {
-        var o = worker.Step(_model, before, e);
+        var o = worker.Step(_model, before, e, 0);
         steps.Add(new PathStep<TSnapshot, TEvent>(before, e, o.After, o.From, o.To));
         return o.After;
     }
@@ -404,12 +405,12 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             return Hash128.Of(_writer.Written);
         }
 
-        // A step outside the batches (the roots, a counterexample's replay): counted at once.
-        public StepOutcome<TSnapshot> Step(IExplorationModel<TSnapshot, TEvent> model, TSnapshot before, TEvent e)
+        // One step, counted in the batch of slot until Commit(slot).
+        public StepOutcome<TSnapshot> Step(IExplorationModel<TSnapshot, TEvent> model, TSnapshot before, TEvent e, int slot)
         {
             var o = model.Step(before, e);
-            Transitions++;
-            Coverage.Record(o.From, model.EventIndex(e), o.To, o.Moves);
+            _batchTransitions[slot]++;
+            _batchCoverage[slot].Record(o.From, model.EventIndex(e), o.To, o.Moves);
             return o;
         }
 
@@ -418,14 +419,10 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
         {
             _alphabet.Clear();
             model.AddEvents(snapshot, _alphabet);
-            var coverage = _batchCoverage[slot];
             List<Candidate>? found = null;
             for (var j = 0; j < _alphabet.Count; j++)
             {
-                var e = _alphabet[j];
-                var o = model.Step(snapshot, e);
-                _batchTransitions[slot]++;
-                coverage.Record(o.From, model.EventIndex(e), o.To, o.Moves);
+                var o = Step(model, snapshot, _alphabet[j], slot);
                 if (ReferenceEquals(o.After, snapshot))
                 {
                     continue;
