@@ -61,7 +61,9 @@ internal static class ToolErrors
 /// 128 + the signal (130, 143, 129); a second one ends the process at once, and so does the end of
 /// <see cref="Grace"/> for a command that cannot stop sooner. A signal within <see cref="Repeat"/> of
 /// the first is the same request delivered twice, not a second one: `timeout` signals both the
-/// command and its process group, and a terminal's Ctrl-C reaches every process of the group.
+/// command and its process group, and a terminal's Ctrl-C reaches every process of the group. A signal
+/// the process was started ignoring stays ignored (the runtime installs no handler for it): under
+/// <c>nohup</c> a hang-up does not stop a campaign.
 /// </summary>
 public sealed class ToolSignals : IDisposable
 {

@@ -338,6 +338,27 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(["summary.json"], LeftInDirectory());
     }
 
+    // nohup's contract: a signal the command was started ignoring stays ignored, so a campaign started
+    // with `nohup` outlives the terminal's hang-up, and the next signal it does take stops it as usual.
+    [PosixFact]
+    public async Task A_hang_up_the_command_was_started_ignoring_does_not_stop_a_campaign()
+    {
+        var json = Path.Combine(_files.Directory, "summary.json");
+        using var process = PeeringProcess.Start(["fuzz", "--cycles", "100000000", "--json", json], ignoring: "HUP");
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.StartsWith("fuzz: lean-core", process.StandardOutput.ReadLine());
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        Thread.Sleep(300);
+        Assert.Equal(0, Kill(process.Id, 1));
+        Assert.False(process.WaitForExit(TimeSpan.FromSeconds(2)), "peering fuzz stopped on a hang-up it was started ignoring");
+        Assert.Equal(0, Kill(process.Id, 15));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "peering fuzz did not stop after SIGTERM");
+        Assert.Equal(143, process.ExitCode);
+        Assert.Contains("(interrupted)", await stdout);
+        Assert.Equal("", await stderr);
+        Assert.Equal(["summary.json"], LeftInDirectory());
+    }
+
     [PosixFact]
     public async Task SIGTERM_stops_an_exploration_with_its_report_written()
     {

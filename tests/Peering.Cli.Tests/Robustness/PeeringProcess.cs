@@ -45,8 +45,12 @@ public static class PeeringProcess
         }
     }
 
-    /// <summary>Starts <c>peering</c> with <paramref name="args"/> (standard input closed unless <paramref name="keepInputOpen"/>, output and error redirected); the caller waits for it.</summary>
-    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool keepInputOpen = false)
+    /// <summary>
+    /// Starts <c>peering</c> with <paramref name="args"/> (standard input closed unless <paramref name="keepInputOpen"/>,
+    /// output and error redirected), with SIGHUP, SIGINT and SIGTERM at their default actions except
+    /// <paramref name="ignoring"/> (signal names, as <c>nohup</c> ignores HUP); the caller waits for it.
+    /// </summary>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool keepInputOpen = false, string? ignoring = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -56,6 +60,23 @@ public static class PeeringProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? "",
         };
+
+        // A child inherits the signals its parent ignores, and a process keeps ignoring what it was
+        // started ignoring (nohup's contract; .NET installs no handler for them). A test run started
+        // in the background or under nohup would pass that on: coreutils' env puts them back, so
+        // that the signal tests test the command's handlers however the tests were started.
+        if (ignoring is not null || InheritsIgnoredStopSignals())
+        {
+            info.FileName = "env";
+            info.ArgumentList.Add("--default-signal=HUP,INT,TERM");
+            if (ignoring is not null)
+            {
+                info.ArgumentList.Add($"--ignore-signal={ignoring}");
+            }
+
+            info.ArgumentList.Add(DotnetHost());
+        }
+
         info.ArgumentList.Add(Dll);
         foreach (var arg in args)
         {
@@ -74,6 +95,19 @@ public static class PeeringProcess
         }
 
         return process;
+    }
+
+    // SigIgn in /proc/self/status: bit n-1 for signal n (SIGHUP 1, SIGINT 2, SIGTERM 15). Linux only: elsewhere nothing is changed.
+    private static bool InheritsIgnoredStopSignals()
+    {
+        const ulong stopSignals = (1UL << 0) | (1UL << 1) | (1UL << 14);
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & stopSignals) != 0;
     }
 
     /// <summary>The dotnet host running these tests (so the same runtime runs the command).</summary>
