@@ -125,7 +125,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
         if (_model.InitialEvents.Count == 0)
         {
             var origin = _model.Origin;
-            found.Add(new Candidate(worker.Hash(_model, origin), origin, -1, _model.InvariantViolations(origin)));
+            found.Add(new Candidate(worker.Hash(_model, origin), origin, -1));
         }
         else
         {
@@ -133,7 +133,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             for (var j = 0; j < events.Count; j++)
             {
                 var o = worker.Step(_model, _model.Origin, events[j], 0);
-                found.Add(new Candidate(worker.Hash(_model, o.After), o.After, j, _model.InvariantViolations(o.After)));
+                found.Add(new Candidate(worker.Hash(_model, o.After), o.After, j));
             }
         }
 
@@ -171,6 +171,15 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
                 var batch = batches[slot];
                 for (var i = 0; i < count && _status == ExplorationStatus.Completed; i++)
                 {
+                    // The next parent's slots are on their way while this one merges.
+                    if (i + 1 < count && batch[i + 1] is { } nextFound)
+                    {
+                        foreach (var c in nextFound)
+                        {
+                            _visited.Prefetch(c.Key);
+                        }
+                    }
+
                     if (batch[i] is { } found)
                     {
                         Merge(frontier[start + i].Id, found, keep, depth);
@@ -270,26 +279,32 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
     {
         foreach (var c in found)
         {
-            if (_visited.Contains(c.Key))
-            {
-                continue;
-            }
-
             if (_visited.Count >= _options.MaxStates)
             {
+                if (_visited.Contains(c.Key))
+                {
+                    continue;
+                }
+
                 _status = ExplorationStatus.StateLimit;
                 return;
             }
 
-            _visited.Add(c.Key);
+            if (!_visited.Add(c.Key))
+            {
+                continue;
+            }
+
             var id = _parents.Count;
             _parents.Add(parent);
             _events.Add(c.Event);
             _levels[depth]++;
             next?.Add(new Node(id, c.After));
-            if (c.Violations != 0)
+            // Checked here, once per new snapshot: a batch's candidates are several times its new
+            // snapshots (a later one repeats an earlier one the visited set did not hold yet).
+            if (_model.InvariantViolations(c.After) is not 0 and var violations)
             {
-                _violation = (id, c.Violations, depth);
+                _violation = (id, violations, depth);
                 _status = ExplorationStatus.Violation;
                 return;
             }
@@ -375,7 +390,7 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
 
     private readonly record struct Node(int Id, TSnapshot Snapshot);
 
-    private readonly record struct Candidate(Hash128 Key, TSnapshot After, int Event, ulong Violations);
+    private readonly record struct Candidate(Hash128 Key, TSnapshot After, int Event);
 
     // One thread's scratch space and counts.
     private sealed class Worker(MachineDefinition definition)
@@ -414,12 +429,14 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
             return o;
         }
 
-        // Steps every event of the alphabet; keeps the results not found in the visited set, with their invariants.
+        // Steps every event of the alphabet; keeps the results not found in the visited set.
         public List<Candidate>? Expand(IExplorationModel<TSnapshot, TEvent> model, VisitedSet visited, TSnapshot snapshot, int slot)
         {
             _alphabet.Clear();
             model.AddEvents(snapshot, _alphabet);
+            // Each result is looked up one step after its slot was prefetched: the step hides the wait for memory.
             List<Candidate>? found = null;
+            Candidate? pending = null;
             for (var j = 0; j < _alphabet.Count; j++)
             {
                 var o = Step(model, snapshot, _alphabet[j], slot);
@@ -429,15 +446,21 @@ internal sealed class ExplorationRun<TSnapshot, TEvent>
                 }
 
                 var key = Hash(model, o.After);
-                if (visited.Contains(key))
-                {
-                    continue;
-                }
-
-                (found ??= []).Add(new Candidate(key, o.After, j, model.InvariantViolations(o.After)));
+                visited.Prefetch(key);
+                Keep(ref found, visited, pending);
+                pending = new Candidate(key, o.After, j);
             }
 
+            Keep(ref found, visited, pending);
             return found;
+        }
+
+        private static void Keep(ref List<Candidate>? found, VisitedSet visited, Candidate? c)
+        {
+            if (c is { } candidate && !visited.Contains(candidate.Key))
+            {
+                (found ??= []).Add(candidate);
+            }
         }
     }
 

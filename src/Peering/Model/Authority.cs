@@ -97,9 +97,10 @@ public static class Authority
     public static ValueList<PeerRecoveryPlan> PeerPlans(
         AuthorityImage sources, ulong authSeq, ActingReplicas replicas, ValueList<PeerRecoveryPlan> previous = default)
     {
-        // The plans are collected only from the first one that differs from previous: while they agree, nothing is allocated.
+        // The plans are collected only from the first one that differs from previous: while they agree,
+        // nothing is allocated; then into one array of at most a plan per replica, trimmed once at the end.
         var n = 0;
-        List<PeerRecoveryPlan>? plans = null;
+        PeerRecoveryPlan[]? plans = null;
         foreach (var r in replicas)
         {
             var earlier = n < previous.Count ? previous[n] : default;
@@ -112,14 +113,19 @@ public static class Authority
             var plan = new PeerRecoveryPlan(r.Osd, r.CommittedSeq, authSeq, gaps);
             if (plans is null && (n >= previous.Count || plan != earlier))
             {
-                plans = [.. previous.AsSpan()[..n]];
+                plans = new PeerRecoveryPlan[replicas.MaxCount];
+                previous.AsSpan()[..n].CopyTo(plans);
             }
 
-            plans?.Add(plan);
+            if (plans is not null)
+            {
+                plans[n] = plan;
+            }
+
             n++;
         }
 
-        return plans is not null ? ValueList.Own(plans.ToArray())
+        return plans is not null ? ValueList.Own(n == plans.Length ? plans : plans[..n])
             : n == previous.Count ? previous
             : ValueList.Create(previous.AsSpan()[..n]);
     }

@@ -79,6 +79,9 @@ public readonly struct ActingReplicas(ActingSet acting, int whoami, PeerMap peer
     /// <summary>Enumerates the replicas in acting order.</summary>
     public Enumerator GetEnumerator() => new(acting.Osds, whoami, peers);
 
+    /// <summary>The most replicas there can be: the acting list's length.</summary>
+    public int MaxCount => acting.Osds.Count;
+
     IEnumerator<Holder> IEnumerable<Holder>.GetEnumerator()
     {
         foreach (var h in this)

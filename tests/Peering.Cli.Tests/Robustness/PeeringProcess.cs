@@ -26,7 +26,6 @@ public static class PeeringProcess
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
         {
-            process.Kill(entireProcessTree: true);
             Assert.Fail($"peering {string.Join(' ', args)} did not finish in time");
         }
 
@@ -50,7 +49,7 @@ public static class PeeringProcess
     /// output and error redirected), with SIGHUP, SIGINT and SIGTERM at their default actions except
     /// <paramref name="ignoring"/> (signal names, as <c>nohup</c> ignores HUP); the caller waits for it.
     /// </summary>
-    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool keepInputOpen = false, string? ignoring = null)
+    public static PeeringChild Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, bool keepInputOpen = false, string? ignoring = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -94,7 +93,7 @@ public static class PeeringProcess
             process.StandardInput.Close();
         }
 
-        return process;
+        return new PeeringChild(process);
     }
 
     // SigIgn in /proc/self/status: bit n-1 for signal n (SIGHUP 1, SIGINT 2, SIGTERM 15). Linux only: elsewhere nothing is changed.
@@ -121,6 +120,56 @@ public static class PeeringProcess
 
         var current = Environment.ProcessPath;
         return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+}
+
+/// <summary>
+/// A running <c>peering</c> command. Disposing it kills the command if it is still running, so that a
+/// test that fails before the command ends (a signal it did not act on) leaves nothing running behind it.
+/// </summary>
+public sealed class PeeringChild(Process process) : IDisposable
+{
+    /// <summary>The process (its id is the command's: <c>env</c>, when used, replaces itself with it).</summary>
+    public Process Process { get; } = process;
+
+    /// <inheritdoc cref="Process.Id"/>
+    public int Id => Process.Id;
+
+    /// <inheritdoc cref="Process.ExitCode"/>
+    public int ExitCode => Process.ExitCode;
+
+    /// <inheritdoc cref="Process.StandardInput"/>
+    public StreamWriter StandardInput => Process.StandardInput;
+
+    /// <inheritdoc cref="Process.StandardOutput"/>
+    public StreamReader StandardOutput => Process.StandardOutput;
+
+    /// <inheritdoc cref="Process.StandardError"/>
+    public StreamReader StandardError => Process.StandardError;
+
+    /// <inheritdoc cref="Process.WaitForExit(TimeSpan)"/>
+    public bool WaitForExit(TimeSpan timeout) => Process.WaitForExit(timeout);
+
+    /// <inheritdoc cref="Process.WaitForExit()"/>
+    public void WaitForExit() => Process.WaitForExit();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        try
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended in between.
+        }
+
+        Process.Dispose();
     }
 }
 

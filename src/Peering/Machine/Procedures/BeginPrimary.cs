@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Peering.Model;
 using Peering.StateMachines;
 
@@ -17,7 +16,7 @@ public sealed partial class PeeringMachine
     {
         Move(PgState.GetPeerInfo, "start peering as primary");
         // Built at once, not id by id: a long prior list stays linear (docs/trace-input.md, line limit).
-        var kept = new List<int>(prior.Count);
+        var kept = new Scratch<int>(stackalloc int[16]);
         foreach (var x in prior)
         {
             if (x >= 0 && x != _whoami)
@@ -26,7 +25,7 @@ public sealed partial class PeeringMachine
             }
         }
 
-        _priorOsds = OsdSet.Of(CollectionsMarshal.AsSpan(kept));
+        _priorOsds = OsdSet.Of(kept.Items);
 
         // The primary's own report: its blob metadata deliberately left empty.
         _peers = _peers.Set(new PeerInfo(

@@ -72,26 +72,26 @@ public sealed partial class PeeringMachine
     private OsdSet ProbeSet()
     {
         // Collected, then sorted once (OsdSet.Of drops repeats): linear in a long prior set, not quadratic.
-        var probes = new List<int>(_acting.Osds.Count + _up.Osds.Count + _priorOsds.Count);
+        var probes = new Scratch<int>(stackalloc int[16]);
         foreach (var x in _acting.Osds)
         {
-            AddProbe(probes, x);
+            AddProbe(ref probes, x);
         }
 
         foreach (var x in _up.Osds)
         {
-            AddProbe(probes, x);
+            AddProbe(ref probes, x);
         }
 
         foreach (var x in _priorOsds)
         {
-            AddProbe(probes, x);
+            AddProbe(ref probes, x);
         }
 
-        return OsdSet.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(probes));
+        return OsdSet.Of(probes.Items);
     }
 
-    private void AddProbe(List<int> probes, int x)
+    private void AddProbe(ref Scratch<int> probes, int x)
     {
         if (x >= 0 && x != _whoami)
         {
@@ -103,7 +103,7 @@ public sealed partial class PeeringMachine
     private void QueryProbes()
     {
         // The probe set is ascending and without repeats, so the new queries are too: one union at the end.
-        var asked = new List<int>();
+        var asked = new Scratch<int>(stackalloc int[16]);
         foreach (var x in ProbeSet())
         {
             if (!_peersResponded.Contains(x) && !_peersQueried.Contains(x))
@@ -115,7 +115,7 @@ public sealed partial class PeeringMachine
 
         if (asked.Count > 0)
         {
-            _peersQueried = _peersQueried.Union(OsdSet.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(asked)));
+            _peersQueried = _peersQueried.Union(OsdSet.Of(asked.Items));
         }
     }
 

@@ -86,7 +86,8 @@ public sealed partial class PeeringMachine
             }
         }
 
-        var want = WantActing(seq, image);
+        var want = new Scratch<int>(stackalloc int[8]);
+        WantActing(seq, image, ref want);
         if (want.Count < _poolMinSize)
         {
             return want.Count == 0
@@ -94,11 +95,11 @@ public sealed partial class PeeringMachine
                 : Decide(ActingOutcome.Down, "insufficient peers for min_size");
         }
 
-        foreach (var x in want)
+        foreach (var x in want.Items)
         {
             if (!_acting.Contains(x))
             {
-                return Decide(ActingOutcome.AskActingChange, "", ValueList.Own([.. want]));
+                return Decide(ActingOutcome.AskActingChange, "", ValueList.Create(want.Items));
             }
         }
 
@@ -111,53 +112,37 @@ public sealed partial class PeeringMachine
     /// The wanted acting list: the seed, then peers that are complete against the new authority,
     /// then any other known peer, in acting, up, prior order, up to the pool size.
     /// </summary>
-    private List<int> WantActing(ulong seq, ObjectImage image)
+    private void WantActing(ulong seq, ObjectImage image, ref Scratch<int> want)
     {
         var seed = _acting.Primary;
-        if (seed < 0)
-        {
-            seed = _whoami;
-        }
-
-        List<int> want = [seed];
-        void Add(int x)
-        {
-            if (x >= 0 && !want.Contains(x) && want.Count < _poolSize && _peers.Contains(x))
-            {
-                want.Add(x);
-            }
-        }
-
-        bool Complete(int x) =>
-            _peers.TryGet(x, out var p) && p.CommittedSeq >= seq && Images.Same(p.Image, image);
-
+        want.Add(seed < 0 ? _whoami : seed);
         for (var pass = 0; pass < 2; pass++)
         {
             foreach (var x in _acting.Osds)
             {
-                if (pass == 1 || Complete(x))
-                {
-                    Add(x);
-                }
+                AddWanted(ref want, x, pass == 1 || IsComplete(x, seq, image));
             }
 
             foreach (var x in _up.Osds)
             {
-                if (pass == 1 || Complete(x))
-                {
-                    Add(x);
-                }
+                AddWanted(ref want, x, pass == 1 || IsComplete(x, seq, image));
             }
 
             foreach (var x in _priorOsds)
             {
-                if (pass == 1 || Complete(x))
-                {
-                    Add(x);
-                }
+                AddWanted(ref want, x, pass == 1 || IsComplete(x, seq, image));
             }
         }
-
-        return want;
     }
+
+    private void AddWanted(ref Scratch<int> want, int x, bool eligible)
+    {
+        if (eligible && x >= 0 && !want.Contains(x) && want.Count < _poolSize && _peers.Contains(x))
+        {
+            want.Add(x);
+        }
+    }
+
+    private bool IsComplete(int x, ulong seq, ObjectImage image) =>
+        _peers.TryGet(x, out var p) && p.CommittedSeq >= seq && Images.Same(p.Image, image);
 }
